@@ -1,0 +1,224 @@
+#include "stemmers/analyzer.h"
+
+#include <unicode/brkiter.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <mutex>
+#include <stdexcept>
+
+#include "stemmers/kazakh_stemmer.h"
+#include "stemmers/normalize.h"
+
+namespace letopis::analysis {
+namespace {
+
+// Creating a word break iterator loads and compiles rules; do it once and
+// clone per Analyzer.
+std::unique_ptr<icu::BreakIterator> clone_word_iterator() {
+  static std::mutex mu;
+  static std::unique_ptr<icu::BreakIterator> prototype;
+  std::lock_guard<std::mutex> lock(mu);
+  if (!prototype) {
+    UErrorCode status = U_ZERO_ERROR;
+    prototype.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status) || !prototype) {
+      throw std::runtime_error(std::string("ICU word break iterator: ") + u_errorName(status));
+    }
+  }
+  return std::unique_ptr<icu::BreakIterator>(prototype->clone());
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Snowball's Russian stemmer removes a final "н" after а/я as a verb ending
+// when it lies in RV ("казахстан" -> "казахста") but takes the noun ending
+// first in the oblique cases ("казахстане" -> "казахстан"), splitting one
+// noun in two. Dropping that "н" from every stem of 4+ letters conflates them
+// again; it is applied to all stems alike, so forms stay consistent.
+std::string repair_russian_stem(std::string stem) {
+  if (utf8_length(stem) >= 5 && (ends_with(stem, "ан") || ends_with(stem, "ян"))) {
+    stem.resize(stem.size() - std::string_view("н").size());
+  }
+  return stem;
+}
+
+}  // namespace
+
+Lang stem_language(std::string_view word, Lang text_lang) {
+  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
+  const int32_t len = static_cast<int32_t>(word.size());
+  bool cyrillic = false, latin = false, kazakh = false;
+  for (int32_t i = 0; i < len;) {
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    if (c < 0) continue;
+    if (is_cyrillic(c)) {
+      cyrillic = true;
+      kazakh = kazakh || is_kazakh_letter(c);
+    } else if (is_latin_letter(c)) {
+      latin = true;
+    }
+  }
+  if (kazakh) return Lang::kk;
+  if (cyrillic) return text_lang == Lang::kk ? Lang::kk : Lang::ru;
+  if (latin) return Lang::en;
+  return Lang::unknown;
+}
+
+struct Analyzer::Impl {
+  std::unique_ptr<icu::BreakIterator> words = clone_word_iterator();
+  Xapian::Stem russian{"russian"};
+  Xapian::Stem english{"english"};
+  Xapian::Stem kazakh = make_kazakh_stem();
+  Xapian::Stem none;
+  icu::UnicodeString buffer;
+  std::string scratch;
+};
+
+Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::~Analyzer() = default;
+
+const Xapian::Stem& Analyzer::xapian_stem(Lang lang) const {
+  switch (lang) {
+    case Lang::ru: return impl_->russian;
+    case Lang::en: return impl_->english;
+    case Lang::kk: return impl_->kazakh;
+    case Lang::unknown: break;
+  }
+  return impl_->none;
+}
+
+std::string Analyzer::stem(std::string_view word, Lang lang) {
+  switch (lang) {
+    case Lang::ru: return repair_russian_stem(impl_->russian(std::string(word)));
+    case Lang::en: return impl_->english(std::string(word));
+    case Lang::kk: return impl_->kazakh(std::string(word));
+    case Lang::unknown: break;
+  }
+  return std::string();
+}
+
+uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<Token>& out,
+                            uint32_t position) {
+  icu::UnicodeString& buf = impl_->buffer;
+  buf = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  normalize_in_place(buf);
+  icu::BreakIterator& it = *impl_->words;
+  it.setText(buf);
+
+  // State for hyphen joins: "алма-ата" gives the compound plus its parts.
+  int32_t prev_word_end = -1;    // end of the previous word token
+  size_t chain_first = 0;        // index in out of the chain's first part
+  size_t chain_len = 0;          // number of parts in the current chain
+  int32_t hyphen_at = -1;        // a '-' directly after the previous word
+  auto close_chain = [&] {
+    if (chain_len >= 2) {
+      std::string whole;
+      for (size_t i = chain_first; i < out.size(); ++i) {
+        if (out[i].kind != TokenKind::word) continue;
+        if (!whole.empty()) whole += '-';
+        whole += out[i].text;
+      }
+      if (whole.size() <= kMaxTokenBytes) {
+        Token t;
+        t.text = std::move(whole);
+        t.position = out[chain_first].position;
+        t.kind = TokenKind::compound;
+        t.stem_lang = Lang::unknown;
+        out.push_back(std::move(t));
+      }
+    }
+    chain_len = 0;
+  };
+
+  std::string& utf8 = impl_->scratch;
+  int32_t start = it.first();
+  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
+    const int32_t status = it.getRuleStatus();
+    if (status < UBRK_WORD_NONE_LIMIT) {
+      // Punctuation or space. Only a single '-' glued to the previous word
+      // can continue a hyphenated chain.
+      if (end - start == 1 && buf.charAt(start) == u'-' && prev_word_end == start) {
+        hyphen_at = start;
+      } else {
+        close_chain();
+        hyphen_at = -1;
+        prev_word_end = -1;
+      }
+      continue;
+    }
+    utf8.clear();
+    buf.tempSubStringBetween(start, end).toUTF8String(utf8);
+    const bool is_number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+    if (!is_number && utf8.find('.') != std::string::npos) {
+      // Dotted abbreviations ("т.е", "u.s") are indexed without the dots.
+      std::erase(utf8, '.');
+    }
+    if (utf8.empty() || utf8.size() > kMaxTokenBytes) {
+      close_chain();
+      prev_word_end = -1;
+      hyphen_at = -1;
+      continue;
+    }
+    const bool continues_chain = hyphen_at >= 0 && hyphen_at + 1 == start && !is_number;
+    if (!continues_chain) {
+      close_chain();
+    }
+    Token t;
+    t.text = utf8;
+    t.position = position++;
+    t.kind = is_number ? TokenKind::number : TokenKind::word;
+    t.stem_lang = is_number ? Lang::unknown : stem_language(t.text, text_lang);
+    if (!is_number) {
+      if (!continues_chain) chain_first = out.size();
+      ++chain_len;
+    }
+    out.push_back(std::move(t));
+    prev_word_end = is_number ? -1 : end;
+    hyphen_at = -1;
+  }
+  close_chain();
+  return position;
+}
+
+namespace {
+
+class TextStemmer : public Xapian::StemImplementation {
+ public:
+  explicit TextStemmer(Lang text_lang) : text_lang_(text_lang) {}
+  std::string operator()(const std::string& word) override {
+    const std::string n = normalize(word);
+    const Lang lang = stem_language(n, text_lang_);
+    switch (lang) {
+      case Lang::ru: return repair_russian_stem(russian_(n));
+      case Lang::en: return english_(n);
+      case Lang::kk: return kazakh_(n);
+      case Lang::unknown: break;
+    }
+    return n;
+  }
+  std::string get_description() const override {
+    return "letopis-text(" + std::string(lang_code(text_lang_)) + ")";
+  }
+
+ private:
+  Lang text_lang_;
+  Xapian::Stem russian_{"russian"};
+  Xapian::Stem english_{"english"};
+  Xapian::Stem kazakh_ = make_kazakh_stem();
+};
+
+}  // namespace
+
+Xapian::Stem make_text_stemmer(Lang text_lang) { return Xapian::Stem(new TextStemmer(text_lang)); }
+
+}  // namespace letopis::analysis

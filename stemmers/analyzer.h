@@ -1,0 +1,77 @@
+// Analyzer: normalize -> tokenize -> stem, the one text pipeline that both the
+// indexer and the query parser use (so a word is analysed identically at
+// index and at query time).
+//
+// Not thread-safe: it owns an ICU break iterator, stemmers and scratch
+// buffers. Give each thread its own Analyzer; construction is cheap after the
+// first one (the break iterator is cloned from a shared prototype).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "stemmers/lang.h"
+
+namespace letopis::analysis {
+
+enum class TokenKind : uint8_t {
+  word,      // letters (with digits or apostrophes inside)
+  number,    // digits, possibly with . , inside (20.04.2022, 2,5)
+  compound,  // a hyphenated whole ("алма-ата"); its parts follow as words
+};
+
+struct Token {
+  std::string text;       // normalized exact form, UTF-8
+  uint32_t position = 0;  // word position; a compound shares its first part's
+  TokenKind kind = TokenKind::word;
+  // The stemmer this token takes in the text's language: Latin words are
+  // English, Cyrillic words with Kazakh letters Kazakh, other Cyrillic words
+  // follow the text's language (ru unless it is kk). unknown: not stemmed.
+  Lang stem_lang = Lang::unknown;
+};
+
+// Longest token kept, in UTF-8 bytes; longer "words" are junk (base64, URLs).
+inline constexpr size_t kMaxTokenBytes = 64;
+
+class Analyzer {
+ public:
+  Analyzer();
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // Normalizes and tokenizes text, appending tokens to out. Positions start at
+  // first_position; returns the position after the last token.
+  // text may be any bytes: invalid UTF-8 is replaced, never a crash.
+  uint32_t tokenize(std::string_view text, Lang text_lang, std::vector<Token>& out,
+                    uint32_t first_position = 1);
+
+  // The stem of a normalized word in a language ("" for Lang::unknown).
+  // Russian stems are repaired where Snowball splits one noun's cases
+  // (казахстан/казахстане); see stemmers/README.md.
+  std::string stem(std::string_view word, Lang lang);
+
+  // The Xapian stemmer for a language, e.g. for MSet::snippet().
+  const Xapian::Stem& xapian_stem(Lang lang) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Which stemmer a token takes, given the language of its text (see Token).
+Lang stem_language(std::string_view normalized_word, Lang text_lang);
+
+// A Xapian::Stem that analyses one word exactly as the indexer does for a
+// text in text_lang: normalize, pick the stemmer by the word's script, stem
+// (numbers stem to themselves). Give it to MSet::snippet() so that every
+// indexed form of a query word is highlighted. Each returned Stem is
+// thread-compatible: do not share one between threads.
+Xapian::Stem make_text_stemmer(Lang text_lang);
+
+}  // namespace letopis::analysis

@@ -1,0 +1,33 @@
+// Text normalization: the first stage of analysis, identical at index and
+// query time. Pure functions, thread-safe.
+//
+// normalize() applies, in order:
+//   1. repair: invalid UTF-8 becomes U+FFFD, never a crash;
+//   2. NFKC + Unicode case folding (ICU nfkc_cf), which also removes default
+//      ignorables: soft hyphens, zero-width characters, BOMs;
+//   3. ё→е (and Ё→Е, already folded), unified apostrophes ('), double quotes (")
+//      and dashes (-);
+//   4. Latin look-alike letters inside a mostly-Cyrillic word become Cyrillic
+//      ("вoда" with a Latin o becomes "вода"), and the reverse for a mostly-Latin word.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <unicode/unistr.h>
+
+namespace letopis::analysis {
+
+std::string normalize(std::string_view utf8);
+
+// The same, on ICU's UTF-16 string, in place. The analyzer uses this to avoid
+// converting twice.
+void normalize_in_place(icu::UnicodeString& text);
+
+// True for the letters that only Kazakh uses among the Cyrillic alphabets we
+// meet (ә ғ қ ң ө ұ ү һ і, lower or upper case).
+bool is_kazakh_letter(char32_t c);
+bool is_cyrillic(char32_t c);
+bool is_latin_letter(char32_t c);
+
+}  // namespace letopis::analysis
