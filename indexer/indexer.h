@@ -1,0 +1,54 @@
+// The indexing run: inputs -> articles -> documents -> the index directory
+// (see index_dir.h), incrementally or as a verified rebuild switched in
+// atomically. Used by letopis-index's main, by tests and by benchmarks.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "indexer/sources.h"
+
+namespace letopis {
+
+struct IndexOptions {
+  std::string db_dir;                // index directory (see index_dir.h); required
+  std::vector<std::string> inputs;   // JSON Lines files; required
+  bool rebuild = false;              // build a new generation and switch to it
+  bool strict = false;               // any rejected record fails the run
+  SourceLimits limits;               // per-record size limit
+  // Log sink for progress and rejected records; default writes to stderr.
+  std::function<void(const std::string&)> log;
+};
+
+struct IndexStats {
+  uint64_t added = 0;
+  uint64_t updated = 0;
+  uint64_t unchanged = 0;
+  uint64_t deleted = 0;
+  uint64_t rejected = 0;
+  uint64_t bytes = 0;       // input bytes of accepted records
+  double seconds = 0;
+  uint64_t doccount = 0;    // documents in the index after the run
+  std::string generation;   // the generation written
+};
+
+// Exit codes of letopis-index (documented in README.md).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,        // IO error, corrupt input stream, verification failed
+  kExitUsage = 2,          // bad command line
+  kExitRejected = 3,       // finished, but some records were rejected
+  kExitLocked = 4,         // another run holds the index lock
+};
+
+// Runs one indexing pass. Throws index_dir::LockHeld when locked, and
+// std::runtime_error (or Xapian::Error) on fatal errors; in both cases the
+// index that was current before stays current and intact.
+IndexStats run_index(const IndexOptions& options);
+
+// One line summarising a run, for logs and the terminal.
+std::string format_summary(const IndexStats& stats);
+
+}  // namespace letopis

@@ -1,0 +1,74 @@
+// letopis-index: builds or updates a Letopis index. See README.md.
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include <xapian.h>
+
+#include "indexer/index_dir.h"
+#include "indexer/indexer.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: letopis-index --db DIR [options] INPUT...
+
+Builds or updates the Letopis index in DIR from INPUT files: JSON Lines
+(plain, .gz or .zst) with the fields id, lang, title, date, url, section,
+tags, body.
+
+Options:
+  --db DIR              index directory (created if missing)
+  --rebuild             build a new index beside the current one, verify it,
+                        then switch to it atomically (keeps the previous one)
+  --strict              fail, committing nothing, if any record is rejected
+  --max-record-bytes N  reject records larger than N bytes (default 16777216)
+  -h, --help            show this help
+
+Exit codes: 0 success; 1 failure (the current index is left as it was);
+2 usage error; 3 finished but some records were rejected; 4 another run
+holds the index lock.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  letopis::IndexOptions opt;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      std::cout << kUsage;
+      return letopis::kExitOk;
+    } else if (a == "--db" && i + 1 < argc) {
+      opt.db_dir = argv[++i];
+    } else if (a == "--rebuild") {
+      opt.rebuild = true;
+    } else if (a == "--strict") {
+      opt.strict = true;
+    } else if (a == "--max-record-bytes" && i + 1 < argc) {
+      opt.limits.max_record_bytes = std::strtoull(argv[++i], nullptr, 10);
+    } else if (!a.empty() && a[0] == '-') {
+      std::cerr << "letopis-index: unknown option " << a << "\n\n" << kUsage;
+      return letopis::kExitUsage;
+    } else {
+      opt.inputs.push_back(a);
+    }
+  }
+  if (opt.db_dir.empty() || opt.inputs.empty()) {
+    std::cerr << "letopis-index: --db DIR and at least one INPUT are required\n\n" << kUsage;
+    return letopis::kExitUsage;
+  }
+  try {
+    const letopis::IndexStats s = letopis::run_index(opt);
+    std::cerr << "letopis-index: " << letopis::format_summary(s) << '\n';
+    return s.rejected > 0 ? letopis::kExitRejected : letopis::kExitOk;
+  } catch (const letopis::index_dir::LockHeld& e) {
+    std::cerr << "letopis-index: " << e.what() << '\n';
+    return letopis::kExitLocked;
+  } catch (const Xapian::Error& e) {
+    std::cerr << "letopis-index: Xapian error: " << e.get_description() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "letopis-index: " << e.what() << '\n';
+  }
+  std::cerr << "letopis-index: failed; the index that was current before this run is unchanged\n";
+  return letopis::kExitFailure;
+}
