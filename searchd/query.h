@@ -1,0 +1,58 @@
+// Query understanding: the query language -> Xapian::Query, through the same
+// analyzer and schema as the indexer.
+//
+// Syntax: words, "exact phrases", AND / OR / NOT, -word, +word, title:word,
+// title:"a phrase", (groups), and date ranges such as 2022..2023 or
+// 01.01.2022..20.04.2022. Malformed syntax falls back to a plain word search.
+// A QueryBuilder is not thread-safe (it holds an Analyzer): one per thread.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "searchd/api.h"
+#include "stemmers/analyzer.h"
+
+namespace letopis::searchd {
+
+// Ranking knobs, tuned on ../shared/relevance (see docs/ARCHITECTURE.md).
+struct RankingOptions {
+  double exact_form_weight = 0.3;  // extra weight for the unstemmed form
+  double title_weight = 1.0;       // extra weight for a match in the title
+};
+
+struct ParsedQuery {
+  Xapian::Query query;             // MatchAll when the text had no words
+  Xapian::Query relaxed;           // the same words ORed (for a fallback); may be empty
+  analysis::Lang lang = analysis::Lang::unknown;
+  bool cyrillic_ambiguous = false;
+  bool fallback = false;           // syntax was malformed: searched as plain words
+  bool has_words = false;
+  std::string from, to;            // a date range written in the query (YYYYMMDD)
+};
+
+class QueryBuilder {
+ public:
+  explicit QueryBuilder(RankingOptions ranking = {}) : ranking_(ranking) {}
+
+  // Parses the text. Never throws on user syntax; ApiError only for a query
+  // that is too complex (more than kMaxWords words or kMaxDepth nesting).
+  ParsedQuery parse(const std::string& text);
+
+  // The filter query for a request's filters, or an empty Query for none.
+  Xapian::Query filters(const SearchRequest& request, const std::string& from, const std::string& to);
+
+  analysis::Analyzer& analyzer() { return analyzer_; }
+
+  static constexpr size_t kMaxWords = 64;
+  static constexpr int kMaxDepth = 16;
+
+ private:
+  struct Parser;
+  analysis::Analyzer analyzer_;
+  RankingOptions ranking_;
+};
+
+}  // namespace letopis::searchd

@@ -1,0 +1,84 @@
+// Searcher: runs a SearchRequest against one index and returns a typed
+// SearchResult (hits, exact facet counts, snippets). No HTTP or JSON here.
+//
+// Not thread-safe: it owns a Xapian::Database and a QueryBuilder. The server
+// gives each worker thread its own Searcher (see index.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "indexer/article.h"
+#include "searchd/api.h"
+#include "searchd/query.h"
+
+namespace letopis::searchd {
+
+struct Hit {
+  std::string id, title, url, date, lang, section;
+  std::vector<std::string> tags;
+  double score = 0;
+  std::string snippet;  // HTML: escaped text with <mark>…</mark> around matches
+};
+
+struct FacetValue {
+  std::string value;
+  uint64_t count = 0;
+};
+
+struct SearchResult {
+  uint64_t total = 0;
+  bool total_exact = true;
+  std::vector<Hit> hits;
+  std::map<std::string, std::vector<FacetValue>> facets;  // name -> values by count
+  std::string lang;            // the query's detected language
+  bool relaxed = false;        // no document had all words: any-word results
+  bool fallback = false;       // the syntax was malformed: searched as plain words
+  bool timed_out = false;      // the time limit cut the match short
+  std::string from, to;        // the date range applied (YYYYMMDD)
+  double took_ms = 0;
+};
+
+struct SearchOptions {
+  double time_limit_seconds = 2.0;  // per query, Enquire::set_time_limit
+  size_t snippet_chars = 240;       // length of a snippet
+  size_t max_facet_values = 50;     // values returned per facet
+  RankingOptions ranking;
+};
+
+class Searcher {
+ public:
+  // Opens the index at a resolved database path (see index_dir::resolve).
+  // Throws Xapian::Error if it cannot be opened, std::runtime_error if its
+  // schema version is not ours.
+  explicit Searcher(const std::string& db_path, SearchOptions options = {});
+
+  SearchResult search(const SearchRequest& request);
+
+  // The stored article with this id, or nothing.
+  std::optional<Article> document(const std::string& id);
+
+  // Picks up a new revision of the same database (cheap; call per request).
+  void reopen() { db_.reopen(); }
+
+  Xapian::Database& database() { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  SearchResult run(const SearchRequest& request);
+  std::string path_;
+  Xapian::Database db_;
+  SearchOptions options_;
+  QueryBuilder builder_;
+  Xapian::Stem text_stemmers_[4];  // per analysis::Lang, for snippets
+};
+
+// Throws std::runtime_error unless db carries a schema version we read.
+void check_schema(const Xapian::Database& db, const std::string& path);
+
+}  // namespace letopis::searchd

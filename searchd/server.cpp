@@ -1,0 +1,91 @@
+#include "searchd/server.h"
+
+#include <httplib.h>
+
+#include <stdexcept>
+
+namespace letopis::searchd {
+
+struct Server::Impl {
+  Service& service;
+  ServerConfig cfg;
+  httplib::Server http;
+
+  Impl(Service& s, ServerConfig c) : service(s), cfg(std::move(c)) {}
+
+  void reply(const httplib::Request& req, httplib::Response& res) {
+    HttpRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    r.params.reserve(req.params.size());
+    // httplib keeps parameters in a multimap sorted by name; the order of
+    // values within a name is the request's order, which is all we rely on.
+    for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
+    HttpResponse out = service.handle(r);
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_content(std::move(out.body), out.content_type);
+  }
+};
+
+Server::Server(Service& service, ServerConfig cfg) : impl_(std::make_unique<Impl>(service, std::move(cfg))) {
+  auto& http = impl_->http;
+  const int threads = impl_->cfg.threads > 0 ? impl_->cfg.threads : 8;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Without TCP_NODELAY every response waits for the client's delayed ACK
+  // (40 ms on Linux); see ../shared/DEBIAN-NOTES.md.
+  http.set_tcp_nodelay(true);
+  http.set_read_timeout(impl_->cfg.read_timeout_seconds, 0);
+  http.set_write_timeout(impl_->cfg.write_timeout_seconds, 0);
+  http.set_keep_alive_timeout(impl_->cfg.keep_alive_seconds);
+  http.set_keep_alive_max_count(1000);
+  http.set_payload_max_length(impl_->cfg.max_body_bytes);
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { impl_->reply(req, res); };
+  // Every path goes through Service::handle, which routes and answers 404.
+  http.Get(R"(/.*)", handler);
+  http.Post(R"(/.*)", handler);
+  http.Put(R"(/.*)", handler);
+  http.Delete(R"(/.*)", handler);
+  // httplib's own errors (414 URI too long, 400 bad request) get our JSON body.
+  http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    std::string code = "bad_request", message = "the request could not be read";
+    if (res.status == 414) code = "uri_too_long", message = "the request line is too long";
+    if (res.status == 413) code = "payload_too_large", message = "the request body is too large";
+    if (res.status == 431) code = "headers_too_large", message = "the request headers are too large";
+    if (res.status == 404) code = "not_found", message = "no such endpoint";
+    res.set_content(Service::error(res.status, code, message).body, "application/json; charset=utf-8");
+  });
+  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    res.status = 500;
+    res.set_content(Service::error(500, "internal", "internal error").body, "application/json; charset=utf-8");
+  });
+}
+
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  auto& http = impl_->http;
+  int port = impl_->cfg.port;
+  if (port == 0) {
+    port = http.bind_to_any_port(impl_->cfg.host);
+  } else if (!http.bind_to_port(impl_->cfg.host, port)) {
+    port = -1;
+  }
+  if (port < 0) {
+    throw std::runtime_error("cannot listen on " + impl_->cfg.host + ":" + std::to_string(impl_->cfg.port) +
+                             " (in use, or not an address of this host)");
+  }
+  impl_->cfg.port = port;
+  return port;
+}
+
+bool Server::listen() { return impl_->http.listen_after_bind(); }
+void Server::stop() {
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+bool Server::running() const { return impl_->http.is_running(); }
+
+}  // namespace letopis::searchd

@@ -1,0 +1,42 @@
+// Server: serves a Service over HTTP with cpp-httplib. The only file of
+// searchd that knows about httplib.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "searchd/service.h"
+
+namespace letopis::searchd {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";  // loopback by default; put nginx in front
+  int port = 8080;                 // 0 picks a free port (tests)
+  int threads = 8;                 // worker threads, each with its own Database
+  int read_timeout_seconds = 5;    // slow clients are cut off after this
+  int write_timeout_seconds = 5;
+  int keep_alive_seconds = 5;
+  size_t max_body_bytes = 64 * 1024;
+};
+
+class Server {
+ public:
+  Server(Service& service, ServerConfig cfg);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the socket; returns the bound port. Throws std::runtime_error.
+  int bind();
+  // Serves until stop(); returns false if listening failed.
+  bool listen();
+  // Thread-safe; makes listen() return.
+  void stop();
+  bool running() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace letopis::searchd

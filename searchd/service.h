@@ -1,0 +1,88 @@
+// Service: the request handlers of searchd as plain functions from a typed
+// HttpRequest to an HttpResponse, with no socket or httplib type in sight.
+// Tests call them directly; server.cpp adapts them to cpp-httplib.
+//
+// Thread-safe: every handler may run on any worker thread at once. Each
+// thread gets its own Searcher (and so its own Xapian::Database), reopened
+// when the index changes.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "searchd/api.h"
+#include "searchd/metrics.h"
+#include "searchd/search.h"
+
+namespace letopis::searchd {
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string path;
+  Params params;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct ServiceConfig {
+  std::string db_dir;                // index directory (index_dir.h); required
+  ApiLimits limits;
+  SearchOptions search;
+  // How often the index directory is checked for a switched-in index.
+  std::chrono::milliseconds poll_interval{500};
+};
+
+class Service {
+ public:
+  // Starts watching cfg.db_dir. The index need not exist yet: until it does,
+  // /healthz and searches answer 503.
+  explicit Service(ServiceConfig cfg);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Routes a request and turns every exception into a JSON error response:
+  // the one place where errors meet HTTP.
+  HttpResponse handle(const HttpRequest& request);
+
+  HttpResponse search(const HttpRequest& request);
+  HttpResponse document(const HttpRequest& request, const std::string& id);
+  HttpResponse healthz();
+  HttpResponse metrics_text();
+  // A JSON error response, as every handler returns them.
+  static HttpResponse error(int status, const std::string& code, const std::string& message);
+
+  Metrics& metrics() { return metrics_; }
+  bool ready() const { return ready_.load(); }
+  // Forces a check of the index directory now (tests; the watcher does it too).
+  void check_index();
+
+ private:
+  Searcher& searcher();  // this thread's Searcher for the current index
+  void watch();
+
+  ServiceConfig cfg_;
+  const uint64_t id_;                 // tells per-thread Searchers of services apart
+  std::atomic<bool> ready_{false};
+  std::atomic<uint64_t> epoch_{0};    // bumped when a different index becomes current
+  std::mutex mu_;                     // guards path_, identity_
+  std::string path_;                  // resolved database path of the current index
+  std::string identity_;
+  Metrics metrics_;
+  std::atomic<bool> stop_{false};
+  std::thread watcher_;
+};
+
+}  // namespace letopis::searchd
