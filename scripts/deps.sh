@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what Letopis needs to build, test and run, from Debian 12's packages.
+# Idempotent: when everything is present it returns in well under a second.
+# Usage: scripts/deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config ninja-build
+  libxapian-dev xapian-tools
+  libicu-dev
+  libcpp-httplib-dev nlohmann-json3-dev
+  catch2 libbenchmark-dev
+  zlib1g-dev libzstd-dev zstd
+  libxml2-dev
+  curl ca-certificates
+)
+if [[ ${1:-} == --bench ]]; then
+  packages+=(gnuplot-nox)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # dpkg-query is fast and needs no network; only ask apt when something is missing.
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+((${#missing[@]} == 0)) && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

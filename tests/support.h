@@ -1,0 +1,53 @@
+// Test support: temporary directories, repository paths, and building a
+// real index from the bundled sample archive.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace letopis::test {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under $TMPDIR, removed on scope exit.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("letopis-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+inline fs::path source_dir() { return LETOPIS_SOURCE_DIR; }
+inline fs::path sample_jsonl() { return source_dir() / "data/sample/articles.jsonl"; }
+inline fs::path shared_dir() { return LETOPIS_SHARED_DIR; }
+
+inline std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+inline void write_file(const fs::path& p, const std::string& content) {
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+}
+
+}  // namespace letopis::test
