@@ -6,6 +6,7 @@
 
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "stemmers/kazakh_stemmer.h"
 #include "stemmers/normalize.h"
@@ -74,6 +75,63 @@ Lang stem_language(std::string_view word, Lang text_lang) {
   return Lang::unknown;
 }
 
+namespace {
+
+// Appends the UTF-16 range [begin, end) of s to out as UTF-8. Faster than
+// ICU's ByteSink path for the short strings that tokens are.
+void append_utf8(const icu::UnicodeString& s, int32_t begin, int32_t end, std::string& out) {
+  const char16_t* p = s.getBuffer();
+  for (int32_t i = begin; i < end; ++i) {
+    uint32_t c = p[i];
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    if (c >= 0xD800 && c <= 0xDBFF && i + 1 < end && p[i + 1] >= 0xDC00 && p[i + 1] <= 0xDFFF) {
+      c = 0x10000 + ((c - 0xD800) << 10) + (p[i + 1] - 0xDC00);
+      ++i;
+    } else if (c >= 0xD800 && c <= 0xDFFF) {
+      c = 0xFFFD;  // a lone surrogate
+    }
+    if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    }
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// stem_language() on a UTF-16 range, without decoding UTF-8 again.
+Lang stem_language_utf16(const icu::UnicodeString& s, int32_t begin, int32_t end, Lang text_lang) {
+  bool cyrillic = false, latin = false, kazakh = false;
+  const char16_t* p = s.getBuffer();
+  for (int32_t i = begin; i < end; ++i) {
+    const char16_t c = p[i];
+    if (is_cyrillic(c)) {
+      cyrillic = true;
+      kazakh = kazakh || is_kazakh_letter(c);
+    } else if (is_latin_letter(c)) {
+      latin = true;
+    }
+  }
+  if (kazakh) return Lang::kk;
+  if (cyrillic) return text_lang == Lang::kk ? Lang::kk : Lang::ru;
+  if (latin) return Lang::en;
+  return Lang::unknown;
+}
+
+// Most words of a news text are frequent ones: remembering their stems
+// saves most of the Snowball work. Bounded, so memory stays flat.
+constexpr size_t kStemCacheEntries = 1 << 17;
+
+}  // namespace
+
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words = clone_word_iterator();
   Xapian::Stem russian{"russian"};
@@ -82,6 +140,17 @@ struct Analyzer::Impl {
   Xapian::Stem none;
   icu::UnicodeString buffer;
   std::string scratch;
+  std::unordered_map<std::string, std::string> stem_cache[4];  // by Lang
+
+  std::string stem_uncached(const std::string& word, Lang lang) {
+    switch (lang) {
+      case Lang::ru: return repair_russian_stem(russian(word));
+      case Lang::en: return english(word);
+      case Lang::kk: return kazakh(word);
+      case Lang::unknown: break;
+    }
+    return std::string();
+  }
 };
 
 Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
@@ -98,13 +167,15 @@ const Xapian::Stem& Analyzer::xapian_stem(Lang lang) const {
 }
 
 std::string Analyzer::stem(std::string_view word, Lang lang) {
-  switch (lang) {
-    case Lang::ru: return repair_russian_stem(impl_->russian(std::string(word)));
-    case Lang::en: return impl_->english(std::string(word));
-    case Lang::kk: return impl_->kazakh(std::string(word));
-    case Lang::unknown: break;
-  }
-  return std::string();
+  if (lang == Lang::unknown) return std::string();
+  auto& cache = impl_->stem_cache[static_cast<int>(lang)];
+  impl_->scratch.assign(word);
+  auto it = cache.find(impl_->scratch);
+  if (it != cache.end()) return it->second;
+  std::string s = impl_->stem_uncached(impl_->scratch, lang);
+  if (cache.size() >= kStemCacheEntries) cache.clear();
+  cache.emplace(impl_->scratch, s);
+  return s;
 }
 
 uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<Token>& out,
@@ -140,7 +211,7 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
     chain_len = 0;
   };
 
-  std::string& utf8 = impl_->scratch;
+  std::string utf8;
   int32_t start = it.first();
   for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
     const int32_t status = it.getRuleStatus();
@@ -157,7 +228,7 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
       continue;
     }
     utf8.clear();
-    buf.tempSubStringBetween(start, end).toUTF8String(utf8);
+    append_utf8(buf, start, end, utf8);
     const bool is_number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
     if (!is_number && utf8.find('.') != std::string::npos) {
       // Dotted abbreviations ("т.е", "u.s") are indexed without the dots.
@@ -177,7 +248,7 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
     t.text = utf8;
     t.position = position++;
     t.kind = is_number ? TokenKind::number : TokenKind::word;
-    t.stem_lang = is_number ? Lang::unknown : stem_language(t.text, text_lang);
+    t.stem_lang = is_number ? Lang::unknown : stem_language_utf16(buf, start, end, text_lang);
     if (!is_number) {
       if (!continues_chain) chain_first = out.size();
       ++chain_len;
