@@ -13,7 +13,7 @@ namespace letopis {
 
 class DocumentBuilder {
  public:
-  DocumentBuilder() = default;
+  explicit DocumentBuilder(analysis::AnalysisOptions options = {}) : analyzer_(options) {}
 
   // REQUIRES: article.id is non-empty. An empty article.lang is detected.
   // content_hash is stored for incremental runs (see content_hash()).

@@ -9,15 +9,18 @@
 #include <vector>
 
 #include "indexer/sources.h"
+#include "stemmers/analyzer.h"
 
 namespace letopis {
 
 struct IndexOptions {
   std::string db_dir;                // index directory (see index_dir.h); required
-  std::vector<std::string> inputs;   // JSON Lines files; required
+  std::vector<std::string> inputs;   // JSON Lines files, or directories of pages; required
   bool rebuild = false;              // build a new generation and switch to it
   bool strict = false;               // any rejected record fails the run
   SourceLimits limits;               // per-record size limit
+  // Analysis switches, for experiments; an existing index keeps its own.
+  analysis::AnalysisOptions analysis;
   // Log sink for progress and rejected records; default writes to stderr.
   std::function<void(const std::string&)> log;
 };

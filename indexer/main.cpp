@@ -12,9 +12,11 @@ namespace {
 
 constexpr const char* kUsage = R"(Usage: letopis-index --db DIR [options] INPUT...
 
-Builds or updates the Letopis index in DIR from INPUT files: JSON Lines
-(plain, .gz or .zst) with the fields id, lang, title, date, url, section,
-tags, body.
+Builds or updates the Letopis index in DIR from INPUTs. An input file is
+JSON Lines (plain, .gz or .zst) with the fields id, lang, title, date, url,
+section, tags, body. An input directory is a site mirror: its .html/.htm
+and .txt pages are read, with boilerplate (navigation, banners repeated on
+many pages, photo captions) removed.
 
 Options:
   --db DIR              index directory (created if missing)
@@ -22,6 +24,8 @@ Options:
                         then switch to it atomically (keeps the previous one)
   --strict              fail, committing nothing, if any record is rejected
   --max-record-bytes N  reject records larger than N bytes (default 16777216)
+  --analysis OPTS       experiments only: switch analysis steps off, e.g.
+                        stem=0 or fold_yo=0 or stem_capitalized=0 (with --rebuild)
   -h, --help            show this help
 
 Exit codes: 0 success; 1 failure (the current index is left as it was);
@@ -44,6 +48,13 @@ int main(int argc, char** argv) {
       opt.rebuild = true;
     } else if (a == "--strict") {
       opt.strict = true;
+    } else if (a == "--analysis" && i + 1 < argc) {
+      try {
+        opt.analysis = letopis::analysis::AnalysisOptions::parse(argv[++i]);
+      } catch (const std::invalid_argument& e) {
+        std::cerr << "letopis-index: " << e.what() << '\n';
+        return letopis::kExitUsage;
+      }
     } else if (a == "--max-record-bytes" && i + 1 < argc) {
       opt.limits.max_record_bytes = std::strtoull(argv[++i], nullptr, 10);
     } else if (!a.empty() && a[0] == '-') {

@@ -17,6 +17,9 @@ namespace letopis::schema {
 // an index whose version it does not know.
 inline constexpr int kVersion = 1;
 inline constexpr std::string_view kVersionKey = "letopis.schema_version";
+// The analysis options the index was built with (AnalysisOptions::to_string);
+// searchd analyses queries with the same ones.
+inline constexpr std::string_view kAnalysisKey = "letopis.analysis";
 // Metadata written at commit: ISO-8601 UTC time of the last successful run.
 inline constexpr std::string_view kBuiltAtKey = "letopis.built_at";
 

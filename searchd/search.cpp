@@ -65,6 +65,15 @@ std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value
 
 }  // namespace
 
+analysis::AnalysisOptions analysis_options(const Xapian::Database& db) {
+  const std::string s = db.get_metadata(std::string(schema::kAnalysisKey));
+  try {
+    return analysis::AnalysisOptions::parse(s);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(std::string("index analysis options: ") + e.what());
+  }
+}
+
 void check_schema(const Xapian::Database& db, const std::string& path) {
   const std::string v = db.get_metadata(std::string(schema::kVersionKey));
   if (v.empty() && db.get_doccount() == 0) return;  // an empty new index
@@ -75,10 +84,10 @@ void check_schema(const Xapian::Database& db, const std::string& path) {
 }
 
 Searcher::Searcher(const std::string& db_path, SearchOptions options)
-    : path_(db_path), db_(db_path), options_(options), builder_(options.ranking) {
+    : path_(db_path), db_(db_path), options_(options), builder_(options.ranking, analysis_options(db_)) {
   check_schema(db_, path_);
   for (analysis::Lang l : {analysis::Lang::unknown, analysis::Lang::ru, analysis::Lang::en, analysis::Lang::kk}) {
-    text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l);
+    text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l, builder_.analyzer().options());
   }
 }
 

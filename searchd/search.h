@@ -78,6 +78,9 @@ class Searcher {
   Xapian::Stem text_stemmers_[4];  // per analysis::Lang, for snippets
 };
 
+// The analysis options an index was built with (defaults if it says none).
+analysis::AnalysisOptions analysis_options(const Xapian::Database& db);
+
 // Throws std::runtime_error unless db carries a schema version we read.
 void check_schema(const Xapian::Database& db, const std::string& path);
 

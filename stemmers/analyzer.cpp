@@ -4,6 +4,9 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -133,6 +136,8 @@ constexpr size_t kStemCacheEntries = 1 << 17;
 }  // namespace
 
 struct Analyzer::Impl {
+  explicit Impl(AnalysisOptions o) : options(o) {}
+  AnalysisOptions options;
   std::unique_ptr<icu::BreakIterator> words = clone_word_iterator();
   Xapian::Stem russian{"russian"};
   Xapian::Stem english{"english"};
@@ -144,7 +149,7 @@ struct Analyzer::Impl {
 
   std::string stem_uncached(const std::string& word, Lang lang) {
     switch (lang) {
-      case Lang::ru: return repair_russian_stem(russian(word));
+      case Lang::ru: return options.repair_russian ? repair_russian_stem(russian(word)) : russian(word);
       case Lang::en: return english(word);
       case Lang::kk: return kazakh(word);
       case Lang::unknown: break;
@@ -153,7 +158,37 @@ struct Analyzer::Impl {
   }
 };
 
-Analyzer::Analyzer() : impl_(std::make_unique<Impl>()) {}
+Analyzer::Analyzer(AnalysisOptions options) : impl_(std::make_unique<Impl>(options)) {}
+
+const AnalysisOptions& Analyzer::options() const { return impl_->options; }
+
+std::string AnalysisOptions::to_string() const {
+  return std::string("stem=") + (stem ? "1" : "0") + ",fold_yo=" + (fold_yo ? "1" : "0") +
+         ",stem_capitalized=" + (stem_capitalized ? "1" : "0") + ",repair_russian=" + (repair_russian ? "1" : "0");
+}
+
+AnalysisOptions AnalysisOptions::parse(std::string_view text) {
+  AnalysisOptions o;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    const std::string_view key = item.substr(0, eq);
+    const std::string_view value = eq == std::string_view::npos ? "" : item.substr(eq + 1);
+    if (value != "0" && value != "1") {
+      throw std::invalid_argument("analysis option '" + std::string(item) + "' wants =0 or =1");
+    }
+    const bool on = value == "1";
+    if (key == "stem") o.stem = on;
+    else if (key == "fold_yo") o.fold_yo = on;
+    else if (key == "stem_capitalized") o.stem_capitalized = on;
+    else if (key == "repair_russian") o.repair_russian = on;
+    else throw std::invalid_argument("unknown analysis option '" + std::string(key) + "'");
+  }
+  return o;
+}
 Analyzer::~Analyzer() = default;
 
 const Xapian::Stem& Analyzer::xapian_stem(Lang lang) const {
@@ -168,6 +203,7 @@ const Xapian::Stem& Analyzer::xapian_stem(Lang lang) const {
 
 std::string Analyzer::stem(std::string_view word, Lang lang) {
   if (lang == Lang::unknown) return std::string();
+  if (!impl_->options.stem) return std::string(word);
   auto& cache = impl_->stem_cache[static_cast<int>(lang)];
   impl_->scratch.assign(word);
   auto it = cache.find(impl_->scratch);
@@ -182,7 +218,11 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
                             uint32_t position) {
   icu::UnicodeString& buf = impl_->buffer;
   buf = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-  normalize_in_place(buf);
+  const AnalysisOptions& opts = impl_->options;
+  // Only the experiment without capitalised stemming needs case kept until
+  // each token is seen; the normal path folds case with NFKC in one pass.
+  const bool keep_case = !opts.stem_capitalized;
+  normalize_in_place(buf, NormalizeOptions{!keep_case, opts.fold_yo});
   icu::BreakIterator& it = *impl_->words;
   it.setText(buf);
 
@@ -228,7 +268,15 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
       continue;
     }
     utf8.clear();
-    append_utf8(buf, start, end, utf8);
+    bool capitalized = false;
+    if (keep_case) {
+      capitalized = u_isupper(buf.char32At(start));
+      icu::UnicodeString folded = buf.tempSubStringBetween(start, end);
+      folded.foldCase();
+      append_utf8(folded, 0, folded.length(), utf8);
+    } else {
+      append_utf8(buf, start, end, utf8);
+    }
     const bool is_number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
     if (!is_number && utf8.find('.') != std::string::npos) {
       // Dotted abbreviations ("т.е", "u.s") are indexed without the dots.
@@ -248,7 +296,7 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
     t.text = utf8;
     t.position = position++;
     t.kind = is_number ? TokenKind::number : TokenKind::word;
-    t.stem_lang = is_number ? Lang::unknown : stem_language_utf16(buf, start, end, text_lang);
+    t.stem_lang = is_number || capitalized ? Lang::unknown : stem_language_utf16(buf, start, end, text_lang);
     if (!is_number) {
       if (!continues_chain) chain_first = out.size();
       ++chain_len;
@@ -265,12 +313,16 @@ namespace {
 
 class TextStemmer : public Xapian::StemImplementation {
  public:
-  explicit TextStemmer(Lang text_lang) : text_lang_(text_lang) {}
+  TextStemmer(Lang text_lang, AnalysisOptions options) : text_lang_(text_lang), options_(options) {}
   std::string operator()(const std::string& word) override {
-    const std::string n = normalize(word);
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+    normalize_in_place(u, NormalizeOptions{true, options_.fold_yo});
+    std::string n;
+    u.toUTF8String(n);
+    if (!options_.stem) return n;
     const Lang lang = stem_language(n, text_lang_);
     switch (lang) {
-      case Lang::ru: return repair_russian_stem(russian_(n));
+      case Lang::ru: return options_.repair_russian ? repair_russian_stem(russian_(n)) : russian_(n);
       case Lang::en: return english_(n);
       case Lang::kk: return kazakh_(n);
       case Lang::unknown: break;
@@ -283,6 +335,7 @@ class TextStemmer : public Xapian::StemImplementation {
 
  private:
   Lang text_lang_;
+  AnalysisOptions options_;
   Xapian::Stem russian_{"russian"};
   Xapian::Stem english_{"english"};
   Xapian::Stem kazakh_ = make_kazakh_stem();
@@ -290,6 +343,8 @@ class TextStemmer : public Xapian::StemImplementation {
 
 }  // namespace
 
-Xapian::Stem make_text_stemmer(Lang text_lang) { return Xapian::Stem(new TextStemmer(text_lang)); }
+Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options) {
+  return Xapian::Stem(new TextStemmer(text_lang, options));
+}
 
 }  // namespace letopis::analysis

@@ -38,9 +38,26 @@ struct Token {
 // Longest token kept, in UTF-8 bytes; longer "words" are junk (base64, URLs).
 inline constexpr size_t kMaxTokenBytes = 64;
 
+// Switches for the analysis steps. The defaults are what Letopis ships; the
+// others exist to measure what each step is worth (letopis-index --analysis).
+// An index records the options it was built with, and searchd analyses
+// queries with the same ones.
+struct AnalysisOptions {
+  bool stem = true;              // false: exact forms only
+  bool fold_yo = true;           // false: ё and е differ
+  bool stem_capitalized = true;  // false: like Xapian's STEM_SOME, capitalised words stay unstemmed
+  bool repair_russian = true;    // false: Snowball's Russian stems as they are (казахста/казахстан)
+
+  // "stem=1,fold_yo=1,stem_capitalized=1,repair_russian=1"; parse() accepts any subset and
+  // throws std::invalid_argument on anything else.
+  std::string to_string() const;
+  static AnalysisOptions parse(std::string_view text);
+  bool operator==(const AnalysisOptions&) const = default;
+};
+
 class Analyzer {
  public:
-  Analyzer();
+  explicit Analyzer(AnalysisOptions options = {});
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
@@ -59,6 +76,8 @@ class Analyzer {
   // The Xapian stemmer for a language, e.g. for MSet::snippet().
   const Xapian::Stem& xapian_stem(Lang lang) const;
 
+  const AnalysisOptions& options() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
@@ -72,6 +91,6 @@ Lang stem_language(std::string_view normalized_word, Lang text_lang);
 // (numbers stem to themselves). Give it to MSet::snippet() so that every
 // indexed form of a query word is highlighted. Each returned Stem is
 // thread-compatible: do not share one between threads.
-Xapian::Stem make_text_stemmer(Lang text_lang);
+Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options = {});
 
 }  // namespace letopis::analysis

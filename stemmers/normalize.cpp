@@ -8,6 +8,18 @@
 namespace letopis::analysis {
 namespace {
 
+const icu::Normalizer2& nfkc() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* p = icu::Normalizer2::getNFKCInstance(status);
+    if (U_FAILURE(status) || p == nullptr) {
+      throw std::runtime_error(std::string("ICU nfkc unavailable: ") + u_errorName(status));
+    }
+    return p;
+  }();
+  return *n;
+}
+
 const icu::Normalizer2& nfkc_cf() {
   static const icu::Normalizer2* n = [] {
     UErrorCode status = U_ZERO_ERROR;
@@ -22,7 +34,7 @@ const icu::Normalizer2& nfkc_cf() {
 
 // Punctuation that people type in many shapes; one shape each keeps the
 // tokenizer's rules (MidLetter for apostrophes, hyphen joins) predictable.
-char16_t unify_punct(char16_t c) {
+char16_t unify_punct(char16_t c, bool fold_yo) {
   switch (c) {
     case 0x2018: case 0x2019: case 0x201B: case 0x02BC: case 0x02B9:
     case 0x0060: case 0x00B4: case 0x2032: case 0xFF07:
@@ -33,8 +45,8 @@ char16_t unify_punct(char16_t c) {
     case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014:
     case 0x2015: case 0x2212: case 0xFE58: case 0xFE63: case 0xFF0D:
       return u'-';
-    case 0x0451: return 0x0435;  // ё -> е
-    case 0x0401: return 0x0415;  // Ё -> Е (case folding already lowers it)
+    case 0x0451: return fold_yo ? 0x0435 : c;  // ё -> е
+    case 0x0401: return fold_yo ? 0x0415 : c;  // Ё -> Е (case folding already lowers it)
     default:
       return c;
   }
@@ -101,9 +113,9 @@ bool is_latin_letter(char32_t c) {
          (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
 }
 
-void normalize_in_place(icu::UnicodeString& text) {
+void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
   UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2& n = nfkc_cf();
+  const icu::Normalizer2& n = options.fold_case ? nfkc_cf() : nfkc();
   // Most news text is already normalized: the quick check skips the copy.
   if (!n.isNormalized(text, status) || U_FAILURE(status)) {
     status = U_ZERO_ERROR;
@@ -119,7 +131,7 @@ void normalize_in_place(icu::UnicodeString& text) {
   for (int32_t i = 0; i <= len; ++i) {
     char16_t c = i < len ? text.charAt(i) : 0;
     if (i < len) {
-      char16_t u = unify_punct(c);
+      char16_t u = unify_punct(c, options.fold_yo);
       if (u != c) {
         text.setCharAt(i, u);
         c = u;

@@ -20,9 +20,16 @@ namespace letopis::analysis {
 
 std::string normalize(std::string_view utf8);
 
+// Steps that can be switched off, for experiments that measure their effect
+// (see AnalysisOptions in analyzer.h). Defaults are what Letopis ships.
+struct NormalizeOptions {
+  bool fold_case = true;  // false: NFKC only, case kept (the analyzer folds per token)
+  bool fold_yo = true;    // false: ё stays ё
+};
+
 // The same, on ICU's UTF-16 string, in place. The analyzer uses this to avoid
 // converting twice.
-void normalize_in_place(icu::UnicodeString& text);
+void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options = {});
 
 // True for the letters that only Kazakh uses among the Cyrillic alphabets we
 // meet (ә ғ қ ң ө ұ ү һ і, lower or upper case).

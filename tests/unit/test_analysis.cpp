@@ -228,3 +228,32 @@ TEST_CASE("the snippet stemmer analyses words like the indexer") {
   CHECK(ru("её") == index_stem(a, "ее", Lang::ru));
   CHECK(ru("meetings") == index_stem(a, "meetings", Lang::en));  // Latin word in Russian text
 }
+
+TEST_CASE("analysis options round-trip through their text form") {
+  AnalysisOptions o;
+  CHECK(AnalysisOptions::parse(o.to_string()) == o);
+  o.stem = false;
+  o.fold_yo = false;
+  CHECK(AnalysisOptions::parse(o.to_string()) == o);
+  CHECK(AnalysisOptions::parse("") == AnalysisOptions{});
+  CHECK_THROWS_AS(AnalysisOptions::parse("stem=2"), std::invalid_argument);
+  CHECK_THROWS_AS(AnalysisOptions::parse("colour=1"), std::invalid_argument);
+}
+
+TEST_CASE("switched-off steps really are off") {
+  AnalysisOptions no_yo;
+  no_yo.fold_yo = false;
+  Analyzer plain, keep_yo(no_yo);
+  CHECK(texts(plain, "Ещё") == std::vector<std::string>{"еще"});
+  CHECK(texts(keep_yo, "Ещё") == std::vector<std::string>{"ещё"});
+
+  AnalysisOptions some;
+  some.stem_capitalized = false;
+  Analyzer stem_some(some);
+  std::vector<Token> toks;
+  stem_some.tokenize("Казахстана казахстана", Lang::ru, toks);
+  REQUIRE(toks.size() == 2);
+  CHECK(toks[0].text == "казахстана");
+  CHECK(toks[0].stem_lang == Lang::unknown);  // capitalised: left unstemmed
+  CHECK(toks[1].stem_lang == Lang::ru);
+}

@@ -207,3 +207,31 @@ TEST_CASE("title matches rank above body-only matches") {
   REQUIRE(r.hits.size() == 2);
   CHECK(r.hits[0].id == "title");
 }
+
+TEST_CASE("with stemming switched off, «встречами» no longer finds «встреча»") {
+  // The control for the stemming tests above: they fail without stemming.
+  test::TempDir dir;
+  IndexOptions opt;
+  opt.db_dir = dir.str();
+  opt.inputs = {test::sample_jsonl().string()};
+  opt.log = [](const std::string&) {};
+  opt.analysis = analysis::AnalysisOptions::parse("stem=0");
+  run_index(opt);
+  Searcher s(index_dir::resolve(dir.str()));
+  CHECK_FALSE(contains(ids(s.search(request("встречами"))), "sample-0001"));
+  CHECK(contains(ids(s.search(request("встреча"))), "sample-0001"));
+  CHECK_FALSE(contains(ids(s.search(request("meetings"))), "sample-0002"));
+}
+
+TEST_CASE("an incremental run refuses to mix analysis options") {
+  test::TempDir dir;
+  IndexOptions opt;
+  opt.db_dir = dir.str();
+  opt.inputs = {test::sample_jsonl().string()};
+  opt.log = [](const std::string&) {};
+  run_index(opt);
+  opt.analysis.stem = false;
+  CHECK_THROWS_WITH(run_index(opt), Catch::Contains("--rebuild"));
+  opt.rebuild = true;
+  CHECK(run_index(opt).added > 0);
+}
