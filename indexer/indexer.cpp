@@ -13,6 +13,7 @@
 
 #include "indexer/document.h"
 #include "indexer/index_dir.h"
+#include "indexer/pages.h"
 #include "indexer/schema.h"
 
 namespace fs = std::filesystem;
@@ -32,8 +33,8 @@ std::string utc_now() {
 // Writes articles into one open database, counting what changed.
 class Writer {
  public:
-  Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats)
-      : db_(db), fresh_(fresh), stats_(stats) {}
+  Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats, analysis::AnalysisOptions analysis)
+      : db_(db), fresh_(fresh), stats_(stats), builder_(analysis) {}
 
   void add(const Article& article, size_t record_bytes) {
     const std::string hash = content_hash(article);
@@ -110,20 +111,29 @@ IndexStats run_index(const IndexOptions& opt) {
 
   {
     Xapian::WritableDatabase db(db_path, fresh ? Xapian::DB_CREATE : Xapian::DB_OPEN);
-    Writer writer(db, fresh, stats);
+    if (!fresh) {
+      // An incremental run must analyse exactly as the index was built.
+      const std::string built = db.get_metadata(std::string(schema::kAnalysisKey));
+      if (!built.empty() && analysis::AnalysisOptions::parse(built) != opt.analysis) {
+        throw std::runtime_error(opt.db_dir + ": the index was built with analysis '" + built +
+                                 "'; use --rebuild to change it");
+      }
+    }
+    Writer writer(db, fresh, stats, opt.analysis);
     bool strict_failed = false;
     for (const auto& input : opt.inputs) {
       log("indexing " + input);
-      read_jsonl(
-          input, opt.limits,
-          [&](Article&& a, const SourceLocation&) {
-            writer.add(a, a.title.size() + a.body.size());
-          },
-          [&](const SourceError& e) {
-            ++stats.rejected;
-            log("rejected " + e.where.file + ":" + std::to_string(e.where.line) + ": " + e.reason);
-            if (opt.strict) strict_failed = true;
-          });
+      auto on_article = [&](Article&& a, const SourceLocation&) { writer.add(a, a.title.size() + a.body.size()); };
+      auto on_error = [&](const SourceError& e) {
+        ++stats.rejected;
+        log("rejected " + e.where.file + (e.where.line ? ":" + std::to_string(e.where.line) : "") + ": " + e.reason);
+        if (opt.strict) strict_failed = true;
+      };
+      if (fs::is_directory(input)) {
+        read_page_tree(input, opt.limits, on_article, on_error);  // a site mirror: HTML and text pages
+      } else {
+        read_jsonl(input, opt.limits, on_article, on_error);
+      }
       if (strict_failed) break;
     }
     if (strict_failed) {
@@ -132,6 +142,7 @@ IndexStats run_index(const IndexOptions& opt) {
     }
     db.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kVersion));
     db.set_metadata(std::string(schema::kBuiltAtKey), utc_now());
+    db.set_metadata(std::string(schema::kAnalysisKey), opt.analysis.to_string());
     db.commit();
     stats.doccount = db.get_doccount();
   }

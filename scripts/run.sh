@@ -10,6 +10,6 @@ if [[ ${1:-} == --listen && -n ${2:-} ]]; then listen=$2; fi
 scripts/deps.sh
 scripts/build.sh
 index=build/sample-index
-build/indexer/letopis-index --db "$index" --rebuild data/sample/articles.jsonl
+build/indexer/letopis-index --db "$index" --rebuild data/sample/articles.jsonl data/sample/pages
 echo "Letopis: serving the sample archive on http://$listen/ (Ctrl-C stops)"
 exec build/searchd/letopis-searchd --db "$index" --listen "$listen"

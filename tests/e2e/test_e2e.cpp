@@ -161,3 +161,14 @@ TEST_CASE("letopis-index reports usage errors and rejected records by exit code"
   CHECK_THAT(log, Catch::Contains("bad.jsonl:2"));
   CHECK(test::run({LETOPIS_INDEX_BIN, "--db", dir.str() + "/j", "--strict", (dir.path() / "bad.jsonl").string()}) == 1);
 }
+
+TEST_CASE("letopis-index reads a site mirror of HTML and text pages beside JSON Lines") {
+  test::TempDir dir;
+  std::string log;
+  const int code = test::run({LETOPIS_INDEX_BIN, "--db", dir.str(), test::sample_jsonl().string(),
+                              (test::source_dir() / "data/sample/pages").string()},
+                             &log);
+  INFO(log);
+  CHECK(code == 0);
+  CHECK_THAT(log, Catch::Contains("added 64"));
+}
