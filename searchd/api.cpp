@@ -151,7 +151,9 @@ SearchRequest parse_search_request(const Params& params, const ApiLimits& limits
       r.page = parse_bounded(name, value, 1, limits.max_page, "page_out_of_range");
     } else if (name == "per_page") {
       single(name);
-      r.per_page = parse_bounded(name, value, 1, limits.max_per_page, "per_page_too_large");
+      // Checked against the format's bound once the format is known.
+      r.per_page = parse_bounded(name, value, 1, std::max(limits.max_per_page, limits.max_csv_rows),
+                                 "per_page_too_large");
     } else if (name == "facets") {
       single(name);
       size_t start = 0;
@@ -178,7 +180,13 @@ SearchRequest parse_search_request(const Params& params, const ApiLimits& limits
       throw ApiError("unknown_parameter", "unknown parameter '" + name.substr(0, 64) + "'");
     }
   }
-  if (!r.facets_given) r.facets = all_facets();
+  const uint32_t max_per_page = r.format == "csv" ? limits.max_csv_rows : limits.max_per_page;
+  if (r.per_page > max_per_page) {
+    throw ApiError("per_page_too_large", "'per_page' must be between 1 and " + std::to_string(max_per_page));
+  }
+  if (r.format == "atom" && !r.sort_given) r.sort = Sort::date_desc;
+  // Feeds and exports carry no facets unless asked.
+  if (!r.facets_given) r.facets = r.format == "json" ? all_facets() : std::vector<std::string>{};
   if (!r.from.empty() && !r.to.empty() && r.from > r.to) {
     throw ApiError("bad_date", "'from' is after 'to'");
   }

@@ -27,6 +27,7 @@ enum class Sort { relevance, date_asc, date_desc };
 struct ApiLimits {
   size_t max_query_bytes = 1024;     // q
   uint32_t max_per_page = 100;       // per_page
+  uint32_t max_csv_rows = 1000;      // per_page with format=csv (staff exports)
   uint32_t max_page = 1000;          // page
   uint32_t max_offset = 10000;       // (page - 1) * per_page
   size_t max_filter_values = 32;     // values of one repeated filter
@@ -55,7 +56,7 @@ inline const std::vector<std::string>& all_facets() {
   return f;
 }
 
-// Validates params into a request. Throws ApiError on anything a client got
+// Validates params into a request. format=atom implies newest first. Throws ApiError on anything a client got
 // wrong: unknown or repeated single parameters, invalid UTF-8, a q over the
 // limit, impossible dates, page or per_page out of bounds.
 SearchRequest parse_search_request(const Params& params, const ApiLimits& limits = {});

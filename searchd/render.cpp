@@ -1,5 +1,9 @@
 #include "searchd/render.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 namespace letopis::searchd {
@@ -80,6 +84,94 @@ std::string render_article_json(const Article& a) {
               {"people", a.people}, {"orgs", a.orgs},   {"topics", a.topics},
               {"author", a.author}, {"body", a.body}};
   return dump(out);
+}
+
+std::string url_encode(std::string_view s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string escape_xml(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        // XML 1.0 forbids most C0 controls, even escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string render_search_atom(const SearchRequest& req, const SearchResult& res, const std::string& self_url) {
+  std::string newest = "1970-01-01";
+  for (const Hit& h : res.hits) newest = std::max(newest, h.date);
+  std::string o = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n";
+  o += "  <title>Letopis: " + escape_xml(req.q.empty() ? "all articles" : req.q) + "</title>\n";
+  o += "  <id>urn:letopis:search:" + escape_xml(self_url) + "</id>\n";
+  o += "  <link rel=\"self\" href=\"" + escape_xml(self_url) + "\"/>\n";
+  o += "  <updated>" + newest + "T00:00:00Z</updated>\n";
+  o += "  <generator>Letopis</generator>\n";
+  for (const Hit& h : res.hits) {
+    o += "  <entry>\n";
+    o += "    <title>" + escape_xml(h.title) + "</title>\n";
+    o += "    <id>urn:letopis:doc:" + escape_xml(h.id) + "</id>\n";
+    if (!h.url.empty()) o += "    <link href=\"" + escape_xml(h.url) + "\"/>\n";
+    o += "    <updated>" + (h.date.empty() ? std::string("1970-01-01") : h.date) + "T00:00:00Z</updated>\n";
+    if (!h.section.empty()) o += "    <category term=\"" + escape_xml(h.section) + "\"/>\n";
+    // The snippet is HTML (escaped text and <mark>); type="html" carries it escaped once more.
+    o += "    <summary type=\"html\" xml:lang=\"" + escape_xml(h.lang) + "\">" + escape_xml(h.snippet) + "</summary>\n";
+    o += "  </entry>\n";
+  }
+  o += "</feed>\n";
+  return o;
+}
+
+namespace {
+
+std::string csv_cell(std::string_view v) {
+  std::string cell;
+  if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) cell += '\'';
+  cell.append(v);
+  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+  std::string q = "\"";
+  for (char c : cell) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + '"';
+}
+
+}  // namespace
+
+std::string render_search_csv(const SearchResult& res) {
+  std::string o = "id,date,lang,section,title,url,tags,score\r\n";
+  for (const Hit& h : res.hits) {
+    std::string tags;
+    for (const auto& t : h.tags) tags += (tags.empty() ? "" : "; ") + t;
+    char score[32];
+    std::snprintf(score, sizeof score, "%.4f", h.score);
+    o += csv_cell(h.id) + ',' + csv_cell(h.date) + ',' + csv_cell(h.lang) + ',' + csv_cell(h.section) + ',' +
+         csv_cell(h.title) + ',' + csv_cell(h.url) + ',' + csv_cell(tags) + ',' + score + "\r\n";
+  }
+  return o;
 }
 
 std::string render_error_json(const std::string& code, const std::string& message) {

@@ -11,6 +11,15 @@ namespace letopis::searchd {
 
 std::string render_search_json(const SearchRequest& request, const SearchResult& result);
 std::string render_article_json(const Article& article);
+// An Atom 1.0 feed of the hits; self_url is the feed's own URL (path and query).
+std::string render_search_atom(const SearchRequest& request, const SearchResult& result, const std::string& self_url);
+// CSV (RFC 4180) of the hits, one row each, for staff reports. Cells that a
+// spreadsheet would run as a formula (=, +, -, @) are prefixed with '.
+std::string render_search_csv(const SearchResult& result);
+// Percent-encodes everything but RFC 3986's unreserved characters.
+std::string url_encode(std::string_view text);
+// Escapes & < > " ' for XML and HTML text and attributes.
+std::string escape_xml(std::string_view text);
 // {"error": {"code": ..., "message": ...}}
 std::string render_error_json(const std::string& code, const std::string& message);
 

@@ -167,12 +167,22 @@ HttpResponse Service::handle(const HttpRequest& req) {
 HttpResponse Service::search(const HttpRequest& req) {
   const SearchRequest sr = parse_search_request(req.params, cfg_.limits);
   if (!ready_.load()) return error(503, "index_unavailable", "the index is not open yet");
-  if (sr.format != "json") {
-    return error(400, "bad_format", "format '" + sr.format + "' is not served yet");
-  }
   const SearchResult result = searcher().search(sr);
   HttpResponse r;
-  r.body = render_search_json(sr, result);
+  if (sr.format == "atom") {
+    r.content_type = "application/atom+xml; charset=utf-8";
+    std::string self = req.path;
+    for (size_t i = 0; i < req.params.size(); ++i) {
+      self += (i == 0 ? "?" : "&") + url_encode(req.params[i].first) + "=" + url_encode(req.params[i].second);
+    }
+    r.body = render_search_atom(sr, result, self);
+  } else if (sr.format == "csv") {
+    r.content_type = "text/csv; charset=utf-8";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"letopis-search.csv\"");
+    r.body = render_search_csv(result);
+  } else {
+    r.body = render_search_json(sr, result);
+  }
   return r;
 }
 

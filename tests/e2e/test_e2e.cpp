@@ -162,6 +162,52 @@ TEST_CASE("letopis-index reports usage errors and rejected records by exit code"
   CHECK(test::run({LETOPIS_INDEX_BIN, "--db", dir.str() + "/j", "--strict", (dir.path() / "bad.jsonl").string()}) == 1);
 }
 
+TEST_CASE("format=atom is a newest-first Atom feed that honours filters") {
+  auto c = server().client();
+  auto res = c.Get("/api/search?q=water&lang=en&format=atom");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  CHECK(res->get_header_value("Content-Type").find("application/atom+xml") == 0);
+  const std::string& b = res->body;
+  CHECK(b.find("<feed xmlns=\"http://www.w3.org/2005/Atom\">") != std::string::npos);
+  // Entries newest first, and only English ones.
+  std::vector<std::string> dates;
+  for (size_t at = b.find("<entry>"); at != std::string::npos; at = b.find("<entry>", at + 1)) {
+    const size_t u = b.find("<updated>", at);
+    dates.push_back(b.substr(u + 9, 10));
+    CHECK(b.find("xml:lang=\"en\"", at) < b.find("</entry>", at));
+  }
+  REQUIRE(dates.size() >= 2);
+  CHECK(std::is_sorted(dates.rbegin(), dates.rend()));
+}
+
+TEST_CASE("the hostile article renders inert in JSON, Atom and CSV") {
+  auto c = server().client();
+  auto atom = c.Get("/api/search?q=onerror&format=atom");
+  REQUIRE(atom);
+  CHECK(atom->body.find("<script>") == std::string::npos);
+  CHECK(atom->body.find("<img") == std::string::npos);
+  CHECK(atom->body.find("&lt;script&gt;") != std::string::npos);
+  auto csv = c.Get("/api/search?q=onerror&format=csv");
+  REQUIRE(csv);
+  CHECK(csv->get_header_value("Content-Type").find("text/csv") == 0);
+  CHECK(csv->body.rfind("id,date,lang,section,title,url,tags,score\r\n", 0) == 0);
+  CHECK(csv->body.find("sample-0666") != std::string::npos);
+}
+
+TEST_CASE("format=csv exports up to its own bound") {
+  auto c = server().client();
+  auto ok = c.Get("/api/search?format=csv&per_page=500");
+  REQUIRE(ok);
+  CHECK(ok->status == 200);
+  auto bad = c.Get("/api/search?format=csv&per_page=5000");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  auto json_bound = c.Get("/api/search?per_page=500");
+  REQUIRE(json_bound);
+  CHECK(json_bound->status == 400);
+}
+
 TEST_CASE("letopis-index reads a site mirror of HTML and text pages beside JSON Lines") {
   test::TempDir dir;
   std::string log;

@@ -1,0 +1,59 @@
+// Rendering: everything that reaches a client is escaped for its format.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "searchd/render.h"
+
+using namespace letopis::searchd;
+
+namespace {
+
+SearchResult one_hit(const std::string& title) {
+  SearchResult r;
+  Hit h;
+  h.id = "x1";
+  h.title = title;
+  h.date = "2022-04-20";
+  h.lang = "en";
+  h.url = "https://example.kz/a?b=1&c=2";
+  h.tags = {"water", "a,b"};
+  h.snippet = "text with <mark>water</mark> &amp; more";
+  r.hits.push_back(h);
+  r.total = 1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("XML escaping covers markup, quotes and forbidden controls") {
+  CHECK(escape_xml("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  CHECK(escape_xml(std::string("a\x01" "b\nc", 5)) == "ab\nc");
+}
+
+TEST_CASE("CSV cells are quoted and formulas neutralised") {
+  const std::string csv = render_search_csv(one_hit("=HYPERLINK(\"http://evil\")"));
+  CHECK(csv.find("\"'=HYPERLINK(\"\"http://evil\"\")\"") != std::string::npos);
+  CHECK(csv.find("\"water; a,b\"") != std::string::npos);
+}
+
+TEST_CASE("Atom entries carry escaped titles and doubly escaped HTML summaries") {
+  SearchRequest req;
+  req.q = "<water>";
+  const std::string atom = render_search_atom(req, one_hit("<script>alert(1)</script>"), "/api/search?q=%3Cwater%3E");
+  CHECK(atom.find("<script>") == std::string::npos);
+  CHECK(atom.find("<title>&lt;script&gt;alert(1)&lt;/script&gt;</title>") != std::string::npos);
+  CHECK(atom.find("&lt;mark&gt;water&lt;/mark&gt; &amp;amp; more") != std::string::npos);
+  CHECK(atom.find("<title>Letopis: &lt;water&gt;</title>") != std::string::npos);
+}
+
+TEST_CASE("JSON output stays valid whatever the text holds") {
+  SearchRequest req;
+  const std::string json = render_search_json(req, one_hit("bad \xff utf8 \"quoted\""));
+  const auto j = nlohmann::json::parse(json);
+  CHECK(j.at("hits").at(0).at("title").get<std::string>().find("quoted") != std::string::npos);
+}
+
+TEST_CASE("URL encoding keeps only unreserved characters") {
+  CHECK(url_encode("a b&c=д") == "a%20b%26c%3D%D0%B4");
+}
