@@ -1,0 +1,116 @@
+// In-process search latency per query class (p50/p95/p99), with and without
+// facets, on an index of the real corpus.
+//
+//   build/bench/letopis_bench_search --db DIR [--queries N]
+// DIR defaults to an index of the bundled sample (smoke runs). Build one of
+// the corpus with: letopis-index --db DIR --rebuild ../shared/corpus/*.zst
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+#include "bench/corpus.h"
+#include "bench/query_log.h"
+#include "indexer/index_dir.h"
+#include "indexer/indexer.h"
+#include "searchd/render.h"
+#include "searchd/search.h"
+
+using namespace letopis;
+
+namespace {
+
+std::string g_db;
+size_t g_per_class = 2000;
+std::unique_ptr<searchd::Searcher> g_searcher;
+std::vector<bench::QueryClass> g_log;
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+void BM_Search(benchmark::State& state, size_t cls) {
+  const auto& qc = g_log[cls];
+  std::vector<searchd::SearchRequest> reqs;
+  for (const auto& p : qc.queries) reqs.push_back(searchd::parse_search_request(p));
+  std::vector<double> ms;
+  size_t hits = 0;
+  for (auto _ : state) {
+    for (const auto& r : reqs) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto res = g_searcher->search(r);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      hits += res.hits.size();
+      benchmark::DoNotOptimize(res);
+    }
+  }
+  state.counters["p50_ms"] = percentile(ms, 0.50);
+  state.counters["p95_ms"] = percentile(ms, 0.95);
+  state.counters["p99_ms"] = percentile(ms, 0.99);
+  state.counters["queries"] = static_cast<double>(reqs.size());
+  state.counters["hits/q"] = static_cast<double>(hits) / static_cast<double>(ms.size());
+  state.SetLabel(qc.name);
+}
+
+void BM_RenderJson(benchmark::State& state) {
+  auto req = searchd::parse_search_request(g_log[5].queries[0]);
+  auto res = g_searcher->search(req);
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string s = searchd::render_search_json(req, res);
+    bytes += s.size();
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool smoke = false;
+  int out = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) g_db = argv[++i];
+    else if (std::strcmp(argv[i], "--queries") == 0 && i + 1 < argc) g_per_class = std::strtoul(argv[++i], nullptr, 10);
+    else if (std::strcmp(argv[i], "--smoke") == 0) smoke = true;
+    else argv[out++] = argv[i];
+  }
+  argc = out;
+  std::unique_ptr<bench::fs::path> tmp;
+  if (g_db.empty()) {
+    // No index given: index the bundled sample into a temporary directory.
+    tmp = std::make_unique<bench::fs::path>(bench::fs::temp_directory_path() / ("letopis-bench-sample-" + std::to_string(::getpid())));
+    bench::fs::remove_all(*tmp);
+    IndexOptions opt;
+    opt.db_dir = tmp->string();
+    opt.inputs = {bench::sample_jsonl().string()};
+    opt.log = [](const std::string&) {};
+    run_index(opt);
+    g_db = tmp->string();
+    if (smoke) g_per_class = 20;
+  }
+  g_searcher = std::make_unique<searchd::Searcher>(index_dir::resolve(g_db));
+  g_log = bench::make_query_log(g_searcher->database(), g_per_class);
+  std::cerr << "index: " << g_db << " (" << g_searcher->database().get_doccount() << " documents), "
+            << g_per_class << " queries per class\n";
+  for (size_t c = 0; c < g_log.size(); ++c) {
+    benchmark::RegisterBenchmark(("BM_Search/" + g_log[c].name).c_str(), BM_Search, c)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("BM_RenderJson", BM_RenderJson);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  g_searcher.reset();
+  if (tmp) bench::fs::remove_all(*tmp);
+  return 0;
+}
