@@ -195,7 +195,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
     h.score = it.get_weight();
     const analysis::Lang lang = analysis::parse_lang(h.lang);
     h.snippet = mset.snippet(a.body, options_.snippet_chars, text_stemmers_[static_cast<int>(lang)],
-                             Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                             0,
                              "<mark>", "</mark>", "…");
     res.hits.push_back(std::move(h));
   }
