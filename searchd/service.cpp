@@ -94,12 +94,21 @@ void Service::check_index() {
                std::to_string(revision) + ")");
     }
     metrics_.set_index(db.get_doccount(), revision, age);
+    last_problem_.clear();
   } catch (const std::exception& e) {
-    // Keep serving what is open; only report.
-    if (!ready_.load()) log_line(std::string("index not available yet: ") + e.what());
+    // Keep serving what is open; report each new problem once.
+    report_problem(std::string(ready_.load() ? "cannot open the new index (still serving the previous one): "
+                                             : "index not available yet: ") + e.what());
   } catch (const Xapian::Error& e) {
-    log_line("cannot open index: " + e.get_description() + (ready_.load() ? "; still serving the previous one" : ""));
+    report_problem("cannot open index: " + e.get_description() +
+                   (ready_.load() ? "; still serving the previous one" : ""));
   }
+}
+
+void Service::report_problem(const std::string& message) {
+  if (message == last_problem_) return;
+  last_problem_ = message;
+  log_line(message);
 }
 
 Searcher& Service::searcher() {

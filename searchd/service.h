@@ -72,6 +72,7 @@ class Service {
  private:
   Searcher& searcher();  // this thread's Searcher for the current index
   void watch();
+  void report_problem(const std::string& message);
 
   ServiceConfig cfg_;
   const uint64_t id_;                 // tells per-thread Searchers of services apart
@@ -80,6 +81,7 @@ class Service {
   std::mutex mu_;                     // guards path_, identity_
   std::string path_;                  // resolved database path of the current index
   std::string identity_;
+  std::string last_problem_;          // the last index problem logged (watcher thread only)
   Metrics metrics_;
   std::atomic<bool> stop_{false};
   std::thread watcher_;
