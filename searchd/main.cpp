@@ -7,67 +7,72 @@
 #include <string>
 #include <thread>
 
+#include "searchd/config.h"
 #include "searchd/server.h"
 #include "searchd/service.h"
 
 namespace {
 
-constexpr const char* kUsage = R"(Usage: letopis-searchd --db DIR [options]
+constexpr const char* kUsage = R"(Usage: letopis-searchd [--config FILE] [--db DIR] [options]
 
 Serves the Letopis index in DIR (as written by letopis-index) over HTTP:
 /api/search, /api/doc/{id}, /healthz, /metrics. Picks up a new index
 without a restart.
 
-Options:
-  --db DIR              index directory; required
+Options (they override the config file):
+  --config FILE         JSON config; config/searchd.json lists every key
+  --db DIR              index directory; required here or in the config
   --listen HOST:PORT    address to listen on (default 127.0.0.1:8080)
   --threads N           worker threads (default 8)
   -h, --help            show this help
 
 Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT); 1 if the server
-cannot start (e.g. the port is taken); 2 usage error.
+cannot start (bad config, port taken); 2 usage error.
 )";
-
-bool parse_listen(const std::string& s, letopis::searchd::ServerConfig& cfg) {
-  const size_t colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  cfg.host = s.substr(0, colon);
-  if (cfg.host.size() > 2 && cfg.host.front() == '[' && cfg.host.back() == ']') {
-    cfg.host = cfg.host.substr(1, cfg.host.size() - 2);
-  }
-  char* end = nullptr;
-  const long port = std::strtol(s.c_str() + colon + 1, &end, 10);
-  if (*end != '\0' || port < 0 || port > 65535) return false;
-  cfg.port = static_cast<int>(port);
-  return true;
-}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  letopis::searchd::ServiceConfig service_cfg;
-  letopis::searchd::ServerConfig server_cfg;
+  letopis::searchd::Config cfg;
+  std::string config_file, db, listen, threads;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       return 0;
+    } else if (a == "--config" && i + 1 < argc) {
+      config_file = argv[++i];
     } else if (a == "--db" && i + 1 < argc) {
-      service_cfg.db_dir = argv[++i];
+      db = argv[++i];
     } else if (a == "--listen" && i + 1 < argc) {
-      if (!parse_listen(argv[++i], server_cfg)) {
-        std::cerr << "letopis-searchd: --listen wants HOST:PORT, e.g. 127.0.0.1:8080\n";
-        return 2;
-      }
+      listen = argv[++i];
     } else if (a == "--threads" && i + 1 < argc) {
-      server_cfg.threads = std::atoi(argv[++i]);
+      threads = argv[++i];
     } else {
       std::cerr << "letopis-searchd: unknown argument " << a << "\n\n" << kUsage;
       return 2;
     }
   }
-  if (service_cfg.db_dir.empty()) {
-    std::cerr << "letopis-searchd: --db DIR is required\n\n" << kUsage;
+  try {
+    if (!config_file.empty()) letopis::searchd::apply_config_file(config_file, cfg);
+  } catch (const std::exception& e) {
+    std::cerr << "letopis-searchd: " << e.what() << '\n';
+    return 1;
+  }
+  if (!db.empty()) cfg.service.db_dir = db;
+  if (!listen.empty() && !letopis::searchd::parse_listen(listen, cfg.server)) {
+    std::cerr << "letopis-searchd: --listen wants HOST:PORT, e.g. 127.0.0.1:8080\n";
+    return 2;
+  }
+  if (!threads.empty()) {
+    cfg.server.threads = std::atoi(threads.c_str());
+    if (cfg.server.threads < 1 || cfg.server.threads > 256) {
+      std::cerr << "letopis-searchd: --threads wants 1 to 256\n";
+      return 2;
+    }
+  }
+  if (cfg.service.db_dir.empty()) {
+    std::cerr << "letopis-searchd: --db DIR (or \"db\" in the config) is required\n\n" << kUsage;
     return 2;
   }
 
@@ -80,8 +85,8 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   try {
-    letopis::searchd::Service service(service_cfg);
-    letopis::searchd::Server server(service, server_cfg);
+    letopis::searchd::Service service(cfg.service);
+    letopis::searchd::Server server(service, cfg.server);
     const int port = server.bind();
     std::thread waiter([&] {
       int sig = 0;
@@ -89,7 +94,7 @@ int main(int argc, char** argv) {
       std::cerr << "letopis-searchd: shutting down\n";
       server.stop();
     });
-    std::cerr << "letopis-searchd: listening on http://" << server_cfg.host << ":" << port << "/\n";
+    std::cerr << "letopis-searchd: listening on http://" << cfg.server.host << ":" << port << "/\n";
     const bool ok = server.listen();
     if (!ok) {
       std::cerr << "letopis-searchd: the server stopped with an error\n";
