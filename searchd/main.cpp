@@ -2,6 +2,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -23,7 +25,7 @@ Options (they override the config file):
   --config FILE         JSON config; config/searchd.json lists every key
   --db DIR              index directory; required here or in the config
   --listen HOST:PORT    address to listen on (default 127.0.0.1:8080)
-  --threads N           worker threads (default 8)
+  --threads N           worker threads = concurrent connections (default 32)
   -h, --help            show this help
 
 Exit codes: 0 after a clean shutdown (SIGTERM or SIGINT); 1 if the server
@@ -88,14 +90,21 @@ int main(int argc, char** argv) {
     letopis::searchd::Service service(cfg.service);
     letopis::searchd::Server server(service, cfg.server);
     const int port = server.bind();
+    std::atomic<bool> done{false};
     std::thread waiter([&] {
       int sig = 0;
       sigwait(&signals, &sig);
-      std::cerr << "letopis-searchd: shutting down\n";
-      server.stop();
+      if (!done.load()) std::cerr << "letopis-searchd: shutting down\n";
+      // A signal can arrive before listen() has started, when stop() would
+      // be a no-op; keep asking until listen() has returned.
+      while (!done.load()) {
+        server.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
     });
     std::cerr << "letopis-searchd: listening on http://" << cfg.server.host << ":" << port << "/\n";
     const bool ok = server.listen();
+    done.store(true);
     if (!ok) {
       std::cerr << "letopis-searchd: the server stopped with an error\n";
       pthread_kill(waiter.native_handle(), SIGTERM);
