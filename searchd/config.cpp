@@ -109,8 +109,11 @@ void apply_config_json(const std::string& text, Config& cfg) {
     s.number("max_facet_values", so.max_facet_values, 1, 1000);
     s.number("exact_form_weight", so.ranking.exact_form_weight, 0, 10);
     s.number("title_weight", so.ranking.title_weight, 0, 10);
+    s.number("proximity_weight", so.ranking.proximity_weight, 0, 10);
+    s.number("proximity_window", so.ranking.proximity_window, 1, 50);
+    s.number("proximity_max_words", so.ranking.proximity_max_words, 0, 64);
     s.reject_unknown({"time_limit_seconds", "snippet_chars", "max_facet_values", "exact_form_weight",
-                      "title_weight"});
+                      "title_weight", "proximity_weight", "proximity_window", "proximity_max_words"});
   }
   top.reject_unknown({"db", "listen", "threads", "read_timeout_seconds", "write_timeout_seconds",
                       "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search"});

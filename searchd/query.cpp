@@ -94,12 +94,14 @@ std::vector<Lexeme> lex(const std::string& text) {
 }  // namespace
 
 struct QueryBuilder::Parser {
+  Parser(QueryBuilder& b, ParsedQuery& q) : qb(b), pq(q) {}
   QueryBuilder& qb;
   ParsedQuery& pq;
   std::vector<Lexeme> lexemes;
   size_t pos = 0;
   size_t words = 0;
   std::vector<Xapian::Query> all_terms;  // every word's query, for the relaxed OR
+  std::vector<Xapian::Query> sequence;   // positional stems of plain words, in order (proximity)
   std::vector<Token> tokens;
 
   const Lexeme& peek() const {
@@ -191,6 +193,12 @@ struct QueryBuilder::Parser {
                                                    : analysis::is_stopword(pq.lang, t.text);
         if (stop && l.sign != '+') return Xapian::Query();
         q = word_query(t, title_only);
+        if (!title_only && l.sign != '-') {
+          const std::vector<std::string> ss = stems(t);
+          std::vector<Xapian::Query> alts;
+          for (const auto& s : ss) alts.emplace_back(schema::term(schema::prefix::stem, s));
+          sequence.push_back(alts.size() == 1 ? alts[0] : Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end()));
+        }
       } else {
         q = phrase_query(words_only, title_only);
         if (compound) q = Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(compound->text), q);
@@ -285,7 +293,7 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
   const analysis::LangGuess g = analysis::detect_language(text);
   pq.lang = g.lang;
   pq.cyrillic_ambiguous = g.cyrillic_ambiguous;
-  Parser p{*this, pq, {}, 0, 0, {}, {}};
+  Parser p(*this, pq);
   try {
     p.lexemes = lex(text);
     pq.query = p.expr(0);
@@ -296,7 +304,7 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
     plain.lang = pq.lang;
     plain.cyrillic_ambiguous = pq.cyrillic_ambiguous;
     plain.fallback = true;
-    Parser fp{*this, plain, {}, 0, 0, {}, {}};
+    Parser fp(*this, plain);
     std::string cleaned = text;
     for (char& c : cleaned) {
       if (c == '"' || c == '(' || c == ')' || c == ':') c = ' ';
@@ -313,10 +321,23 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
     plain.query = fp.expr(0);
     pq = std::move(plain);
     p.all_terms = std::move(fp.all_terms);
+    p.sequence = std::move(fp.sequence);
   }
   if (pq.query.empty()) pq.query = Xapian::Query::MatchAll;
   if (p.all_terms.size() >= 2) {
     pq.relaxed = Xapian::Query(Xapian::Query::OP_OR, p.all_terms.begin(), p.all_terms.end());
+  }
+  // Proximity: each pair of adjacent words found near each other adds weight.
+  if (p.sequence.size() >= 2 && p.sequence.size() <= ranking_.proximity_max_words &&
+      ranking_.proximity_weight > 0) {
+    std::vector<Xapian::Query> pairs;
+    for (size_t i = 0; i + 1 < p.sequence.size() && pairs.size() < 16; ++i) {
+      const Xapian::Query two[] = {p.sequence[i], p.sequence[i + 1]};
+      pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(two), std::end(two), ranking_.proximity_window);
+    }
+    pq.proximity = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                 Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
+                                 ranking_.proximity_weight);
   }
   return pq;
 }

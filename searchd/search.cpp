@@ -143,8 +143,11 @@ SearchResult Searcher::run(const SearchRequest& req) {
     }
   };
 
-  auto run_query = [&](const Xapian::Query& q) {
+  auto run_query = [&](Xapian::Query q) {
     attach_spies();
+    if (!pq.proximity.empty() && sort == Sort::relevance) {
+      q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, pq.proximity);
+    }
     enquire.set_query(filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter));
     const Xapian::doccount first = (req.page - 1) * req.per_page;
     // Facet counts are exact only if every match is seen.

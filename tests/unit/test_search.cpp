@@ -235,3 +235,30 @@ TEST_CASE("an incremental run refuses to mix analysis options") {
   opt.rebuild = true;
   CHECK(run_index(opt).added > 0);
 }
+
+TEST_CASE("adjacent query words rank above the same words far apart") {
+  test::TempDir dir;
+  const std::string filler = " The delegation also visited schools, a hospital and the city museum, "
+                             "and spoke with students about their studies and plans.";
+  test::write_file(dir.path() / "in.jsonl",
+                   R"({"id":"apart","lang":"en","title":"Regional visit","body":"Water was discussed first.)" + filler +
+                       R"( Security came at the end."})" "\n"
+                       R"({"id":"near","lang":"en","title":"Regional visit","body":"Water security was discussed first.)" + filler +
+                       R"( The end."})" "\n");
+  IndexOptions opt;
+  opt.db_dir = dir.str();
+  opt.inputs = {(dir.path() / "in.jsonl").string()};
+  opt.log = [](const std::string&) {};
+  run_index(opt);
+  Searcher s(index_dir::resolve(dir.str()));
+  const SearchResult r = s.search(request("water security"));
+  REQUIRE(r.hits.size() == 2);
+  CHECK(r.hits[0].id == "near");
+  // The control: without the proximity boost the order is not decided by it.
+  SearchOptions flat;
+  flat.ranking.proximity_weight = 0;
+  Searcher s2(index_dir::resolve(dir.str()), flat);
+  const SearchResult r2 = s2.search(request("water security"));
+  REQUIRE(r2.hits.size() == 2);
+  CHECK(r2.hits[0].score - r2.hits[1].score < r.hits[0].score - r.hits[1].score);
+}
