@@ -12,7 +12,10 @@ namespace letopis::searchd {
 struct ServerConfig {
   std::string host = "127.0.0.1";  // loopback by default; put nginx in front
   int port = 8080;                 // 0 picks a free port (tests)
-  int threads = 8;                 // worker threads, each with its own Database
+  // Worker threads, each with its own Database. cpp-httplib holds a thread
+  // per keep-alive connection, so this is also how many clients are served
+  // at once; a Database costs a few file descriptors and little memory.
+  int threads = 32;
   int read_timeout_seconds = 5;    // slow clients are cut off after this
   int write_timeout_seconds = 5;
   int keep_alive_seconds = 5;
