@@ -55,6 +55,46 @@ std::string repair_russian_stem(std::string stem) {
   return stem;
 }
 
+// English irregular verb forms -> their base, so "met" finds "meeting" and
+// "meet" (Snowball leaves them alone). Forms that are common words of their
+// own in news are left out: left, saw, found, lay, felt, fed (the Fed), set,
+// put, cut, read, bound, ground, wound, rose (the flower), lost stays (it is
+// regular enough for Snowball's "lost" = "lost" but means the same as lose).
+const std::unordered_map<std::string_view, std::string_view>& english_irregulars() {
+  static const std::unordered_map<std::string_view, std::string_view> m = {
+      {"met", "meet"},        {"held", "hold"},         {"spoke", "speak"},      {"spoken", "speak"},
+      {"said", "say"},        {"took", "take"},         {"taken", "take"},       {"gave", "give"},
+      {"given", "give"},      {"went", "go"},           {"gone", "go"},          {"came", "come"},
+      {"made", "make"},       {"led", "lead"},          {"sought", "seek"},      {"brought", "bring"},
+      {"thought", "think"},   {"told", "tell"},         {"began", "begin"},      {"begun", "begin"},
+      {"chose", "choose"},    {"chosen", "choose"},     {"drew", "draw"},        {"drawn", "draw"},
+      {"fought", "fight"},    {"grew", "grow"},         {"grown", "grow"},       {"knew", "know"},
+      {"known", "know"},      {"meant", "mean"},        {"paid", "pay"},         {"ran", "run"},
+      {"sent", "send"},       {"sold", "sell"},         {"stood", "stand"},      {"struck", "strike"},
+      {"taught", "teach"},    {"understood", "understand"}, {"won", "win"},    {"wrote", "write"},
+      {"written", "write"},   {"built", "build"},       {"bought", "buy"},       {"caught", "catch"},
+      {"kept", "keep"},       {"spent", "spend"},       {"broke", "break"},      {"broken", "break"},
+      {"fell", "fall"},       {"fallen", "fall"},       {"flew", "fly"},         {"flown", "fly"},
+      {"threw", "throw"},     {"thrown", "throw"},      {"wore", "wear"},        {"worn", "wear"},
+      {"shook", "shake"},     {"shaken", "shake"},      {"stole", "steal"},      {"stolen", "steal"},
+      {"froze", "freeze"},    {"frozen", "freeze"},     {"forgot", "forget"},    {"forgotten", "forget"},
+      {"hid", "hide"},        {"hidden", "hide"},       {"rode", "ride"},        {"ridden", "ride"},
+      {"sank", "sink"},       {"sunk", "sink"},         {"swore", "swear"},      {"sworn", "swear"},
+      {"undertook", "undertake"}, {"undertaken", "undertake"}, {"overcame", "overcome"},
+      {"withdrew", "withdraw"},   {"withdrawn", "withdraw"},   {"forbade", "forbid"},
+      {"forbidden", "forbid"},    {"arose", "arise"},          {"arisen", "arise"},
+      {"became", "become"},       {"dealt", "deal"},           {"lent", "lend"},
+      {"sped", "speed"},          {"spun", "spin"},            {"slept", "sleep"},
+  };
+  return m;
+}
+
+std::string english_stem(Xapian::Stem& english, const std::string& word) {
+  const auto& irregular = english_irregulars();
+  auto it = irregular.find(word);
+  return english(it == irregular.end() ? word : std::string(it->second));
+}
+
 }  // namespace
 
 Lang stem_language(std::string_view word, Lang text_lang) {
@@ -150,7 +190,7 @@ struct Analyzer::Impl {
   std::string stem_uncached(const std::string& word, Lang lang) {
     switch (lang) {
       case Lang::ru: return options.repair_russian ? repair_russian_stem(russian(word)) : russian(word);
-      case Lang::en: return english(word);
+      case Lang::en: return english_stem(english, word);
       case Lang::kk: return kazakh(word);
       case Lang::unknown: break;
     }
@@ -323,7 +363,7 @@ class TextStemmer : public Xapian::StemImplementation {
     const Lang lang = stem_language(n, text_lang_);
     switch (lang) {
       case Lang::ru: return options_.repair_russian ? repair_russian_stem(russian_(n)) : russian_(n);
-      case Lang::en: return english_(n);
+      case Lang::en: return english_stem(english_, n);
       case Lang::kk: return kazakh_(n);
       case Lang::unknown: break;
     }

@@ -176,7 +176,8 @@ TEST_CASE("word forms conflate to one stem") {
       {Lang::ru, {"Афганистан", "Афганистана", "Афганистане"}},
       {Lang::ru, {"объём", "объем"}},
       {Lang::ru, {"ещё", "еще"}},
-      {Lang::en, {"meeting", "meetings"}},
+      {Lang::en, {"meeting", "meetings", "met", "meet"}},
+      {Lang::en, {"hold", "held", "holding"}},
       {Lang::en, {"agreement", "agreements"}},
       {Lang::en, {"security", "securities"}},
   };
@@ -200,6 +201,8 @@ TEST_CASE("different words do not conflate") {
       {Lang::ru, "вода", "водитель"},     {Lang::ru, "газ", "газета"},
       {Lang::en, "water", "waiter"},      {Lang::en, "energy", "enemy"},
       {Lang::en, "policy", "police"},
+      {Lang::en, "fed", "feed"},     // the Fed is not feeding
+      {Lang::en, "left", "leave"},   // left is mostly a direction in news
   };
   for (const auto& p : pairs) {
     INFO(p.a << " vs " << p.b);
