@@ -18,6 +18,9 @@ struct IndexOptions {
   std::vector<std::string> inputs;   // JSON Lines files, or directories of pages; required
   bool rebuild = false;              // build a new generation and switch to it
   bool strict = false;               // any rejected record fails the run
+  // Threads for a fresh build (--rebuild or a new index): each builds a
+  // shard, and the shards are merged with Xapian's compactor. 0 = one per core.
+  unsigned jobs = 0;
   SourceLimits limits;               // per-record size limit
   // Analysis switches, for experiments; an existing index keeps its own.
   analysis::AnalysisOptions analysis;

@@ -23,6 +23,7 @@ Options:
   --rebuild             build a new index beside the current one, verify it,
                         then switch to it atomically (keeps the previous one)
   --strict              fail, committing nothing, if any record is rejected
+  --jobs N              threads for a fresh build (default: one per core)
   --max-record-bytes N  reject records larger than N bytes (default 16777216)
   --analysis OPTS       experiments only: switch analysis steps off, e.g.
                         stem=0 or fold_yo=0 or stem_capitalized=0 (with --rebuild)
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
       opt.db_dir = argv[++i];
     } else if (a == "--rebuild") {
       opt.rebuild = true;
+    } else if (a == "--jobs" && i + 1 < argc) {
+      opt.jobs = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
     } else if (a == "--strict") {
       opt.strict = true;
     } else if (a == "--analysis" && i + 1 < argc) {
