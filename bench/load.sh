@@ -12,7 +12,7 @@
 # Output goes to stdout and to bench/results/load-YYYYmmdd-HHMMSS.txt.
 #
 # Environment (defaults in brackets): BUILD_DIR [build], DURATION [10],
-# WARMUP [2], CONCURRENCY [1,8,32], QUERIES per class [500], SEARCHD_THREADS [8].
+# WARMUP [2], CONCURRENCY [1,8,32], QUERIES per class [500], SEARCHD_THREADS [32].
 # The numbers are reported, never checked: the exit code says only whether
 # the run could be made.
 set -euo pipefail
@@ -24,7 +24,7 @@ duration=${DURATION:-10}
 warmup=${WARMUP:-2}
 concurrency=${CONCURRENCY:-1,8,32}
 queries=${QUERIES:-500}
-searchd_threads=${SEARCHD_THREADS:-8}
+searchd_threads=${SEARCHD_THREADS:-32}
 
 indexer=$build/indexer/letopis-index
 searchd=$build/searchd/letopis-searchd
