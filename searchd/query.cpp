@@ -170,11 +170,14 @@ struct QueryBuilder::Parser {
   // A bare word; it may analyse to several tokens (Алма-Ата, 20.04.2022).
   // Returns an empty query for a stopword (outside phrases).
   Xapian::Query term(const Lexeme& l) {
-    if (++words > kMaxWords) {
-      throw ApiError("query_too_complex", "a query may hold at most " + std::to_string(kMaxWords) + " words");
-    }
     tokens.clear();
     qb.analyzer_.tokenize(l.text, pq.lang, tokens);
+    // Every token counts: one "word" such as a+b+c+... or a long phrase
+    // analyses to many, and each becomes a posting list to merge.
+    words += std::max<size_t>(1, tokens.size());
+    if (words > kMaxWords) {
+      throw ApiError("query_too_complex", "a query may hold at most " + std::to_string(kMaxWords) + " words");
+    }
     const bool title_only = l.field == "title";
     Xapian::Query q;
     if (l.type == Tok::phrase) {

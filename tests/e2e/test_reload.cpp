@@ -11,46 +11,13 @@
 
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
-#include "searchd/server.h"
-#include "searchd/service.h"
+#include "e2e/server_fixture.h"
 #include "support.h"
 
 using namespace letopis;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A Service and Server on 127.0.0.1:<free port>, stopped on scope exit.
-struct InProcessServer {
-  searchd::Service service;
-  searchd::Server server;
-  std::thread thread;
-  int port = 0;
-
-  explicit InProcessServer(const std::string& db_dir)
-      : service(make_config(db_dir)), server(service, make_server_config()) {
-    port = server.bind();
-    thread = std::thread([this] { server.listen(); });
-    for (int i = 0; i < 200 && !server.running(); ++i) std::this_thread::sleep_for(10ms);
-    REQUIRE(server.running());
-  }
-  ~InProcessServer() {
-    server.stop();
-    thread.join();
-  }
-  static searchd::ServiceConfig make_config(const std::string& dir) {
-    searchd::ServiceConfig c;
-    c.db_dir = dir;
-    c.poll_interval = 200ms;
-    return c;
-  }
-  static searchd::ServerConfig make_server_config() {
-    searchd::ServerConfig c;
-    c.port = 0;
-    c.threads = 4;
-    return c;
-  }
-};
 
 IndexStats index_into(const std::string& dir, std::vector<std::string> inputs, bool rebuild) {
   IndexOptions opt;
@@ -72,7 +39,7 @@ int hits_for(httplib::Client& c, const std::string& q) {
 TEST_CASE("a rebuilt index is switched in under load with no failed request") {
   test::TempDir dir;
   index_into(dir.str(), {test::sample_jsonl().string()}, true);
-  InProcessServer srv(dir.str());
+  test::InProcessServer srv(dir.str());
 
   // Clients query continuously and count every failure.
   std::atomic<bool> stop{false};
@@ -115,7 +82,7 @@ TEST_CASE("a rebuilt index is switched in under load with no failed request") {
 TEST_CASE("an incremental run is picked up without a switch") {
   test::TempDir dir;
   index_into(dir.str(), {test::sample_jsonl().string()}, false);
-  InProcessServer srv(dir.str());
+  test::InProcessServer srv(dir.str());
   httplib::Client c("127.0.0.1", srv.port);
   REQUIRE(hits_for(c, "qwertyzz") == 0);
   const auto extra = dir.path() / "extra.jsonl";
@@ -128,7 +95,7 @@ TEST_CASE("an incremental run is picked up without a switch") {
 
 TEST_CASE("healthz is 503 until an index appears, then 200") {
   test::TempDir dir;
-  InProcessServer srv((dir.path() / "later").string());
+  test::InProcessServer srv((dir.path() / "later").string());
   httplib::Client c("127.0.0.1", srv.port);
   auto before = c.Get("/healthz");
   REQUIRE(before);
@@ -151,7 +118,7 @@ TEST_CASE("a second concurrent indexing run is refused, and the index stays serv
   index_into(dir.str(), {test::sample_jsonl().string()}, true);
   index_dir::Lock held(dir.str());  // as if another run were in progress
   CHECK_THROWS_AS(index_into(dir.str(), {test::sample_jsonl().string()}, true), index_dir::LockHeld);
-  InProcessServer srv(dir.str());
+  test::InProcessServer srv(dir.str());
   httplib::Client c("127.0.0.1", srv.port);
   CHECK(hits_for(c, "water") > 0);
 }
