@@ -97,14 +97,12 @@ std::string english_stem(Xapian::Stem& english, const std::string& word) {
 
 }  // namespace
 
-Lang stem_language(std::string_view word, Lang text_lang) {
-  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
-  const int32_t len = static_cast<int32_t>(word.size());
+namespace {
+
+// The scripts seen in one word, and the stemmer they call for.
+struct ScriptMix {
   bool cyrillic = false, latin = false, kazakh = false;
-  for (int32_t i = 0; i < len;) {
-    UChar32 c;
-    U8_NEXT(s, i, len, c);
-    if (c < 0) continue;
+  void add(char32_t c) {
     if (is_cyrillic(c)) {
       cyrillic = true;
       kazakh = kazakh || is_kazakh_letter(c);
@@ -112,10 +110,26 @@ Lang stem_language(std::string_view word, Lang text_lang) {
       latin = true;
     }
   }
-  if (kazakh) return Lang::kk;
-  if (cyrillic) return text_lang == Lang::kk ? Lang::kk : Lang::ru;
-  if (latin) return Lang::en;
-  return Lang::unknown;
+  Lang stem_lang(Lang text_lang) const {
+    if (kazakh) return Lang::kk;
+    if (cyrillic) return text_lang == Lang::kk ? Lang::kk : Lang::ru;
+    if (latin) return Lang::en;
+    return Lang::unknown;
+  }
+};
+
+}  // namespace
+
+Lang stem_language(std::string_view word, Lang text_lang) {
+  const auto* s = reinterpret_cast<const uint8_t*>(word.data());
+  const int32_t len = static_cast<int32_t>(word.size());
+  ScriptMix mix;
+  for (int32_t i = 0; i < len;) {
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    if (c >= 0) mix.add(static_cast<char32_t>(c));
+  }
+  return mix.stem_lang(text_lang);
 }
 
 namespace {
@@ -152,21 +166,11 @@ void append_utf8(const icu::UnicodeString& s, int32_t begin, int32_t end, std::s
 
 // stem_language() on a UTF-16 range, without decoding UTF-8 again.
 Lang stem_language_utf16(const icu::UnicodeString& s, int32_t begin, int32_t end, Lang text_lang) {
-  bool cyrillic = false, latin = false, kazakh = false;
+  // The letters that matter are all in the BMP: code units will do.
+  ScriptMix mix;
   const char16_t* p = s.getBuffer();
-  for (int32_t i = begin; i < end; ++i) {
-    const char16_t c = p[i];
-    if (is_cyrillic(c)) {
-      cyrillic = true;
-      kazakh = kazakh || is_kazakh_letter(c);
-    } else if (is_latin_letter(c)) {
-      latin = true;
-    }
-  }
-  if (kazakh) return Lang::kk;
-  if (cyrillic) return text_lang == Lang::kk ? Lang::kk : Lang::ru;
-  if (latin) return Lang::en;
-  return Lang::unknown;
+  for (int32_t i = begin; i < end; ++i) mix.add(p[i]);
+  return mix.stem_lang(text_lang);
 }
 
 // Most words of a news text are frequent ones: remembering their stems

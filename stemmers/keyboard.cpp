@@ -1,3 +1,4 @@
+#include "stemmers/utf8.h"
 #include "stemmers/keyboard.h"
 
 #include <unicode/uchar.h>
@@ -66,26 +67,6 @@ char cyrillic_key(char32_t c) {
   return 0;
 }
 
-std::u32string decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t len = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
-  for (int32_t i = 0; i < len;) {
-    UChar32 c;
-    U8_NEXT(p, i, len, c);
-    if (c >= 0) out.push_back(static_cast<char32_t>(c));
-  }
-  return out;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  char buf[4];
-  int32_t n = 0;
-  UBool error = false;
-  U8_APPEND(reinterpret_cast<uint8_t*>(buf), n, 4, static_cast<UChar32>(c), error);
-  if (!error) out.append(buf, static_cast<size_t>(n));
-}
 
 bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
 bool is_space(char32_t c) { return u_isUWhiteSpace(static_cast<UChar32>(c)); }
@@ -196,7 +177,7 @@ void score_cyrillic_word(std::u32string_view w, Score& score) {
 }  // namespace
 
 std::string qwerty_to_cyrillic(std::string_view text, Lang layout) {
-  const std::u32string s = decode(text);
+  const std::u32string s = decode_utf8(text);
   std::string out;
   out.reserve(text.size() * 2);
   const bool kazakh = layout == Lang::kk;
@@ -226,7 +207,7 @@ std::string qwerty_to_cyrillic(std::string_view text, Lang layout) {
 std::string cyrillic_to_qwerty(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char32_t c : decode(text)) {
+  for (char32_t c : decode_utf8(text)) {
     const char key = c >= 128 ? cyrillic_key(c) : 0;
     if (key != 0) {
       out += key;
@@ -238,7 +219,7 @@ std::string cyrillic_to_qwerty(std::string_view text) {
 }
 
 bool looks_like_wrong_layout(std::string_view text) {
-  const std::u32string s = decode(text);
+  const std::u32string s = decode_utf8(text);
   Score score;
   size_t i = 0;
   while (i < s.size()) {

@@ -1,3 +1,4 @@
+#include "stemmers/utf8.h"
 #include "stemmers/translit.h"
 
 #include <unicode/translit.h>
@@ -19,27 +20,6 @@ namespace {
 // ---------------------------------------------------------------------------
 // UTF-8 and ICU plumbing.
 
-// Decodes UTF-8, dropping ill-formed sequences.
-std::u32string decode(std::string_view s) {
-  std::u32string out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-  const int32_t len = static_cast<int32_t>(std::min<size_t>(s.size(), INT32_MAX));
-  for (int32_t i = 0; i < len;) {
-    UChar32 c;
-    U8_NEXT(p, i, len, c);
-    if (c >= 0) out.push_back(static_cast<char32_t>(c));
-  }
-  return out;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  char buf[4];
-  int32_t n = 0;
-  UBool error = false;
-  U8_APPEND(reinterpret_cast<uint8_t*>(buf), n, 4, static_cast<UChar32>(c), error);
-  if (!error) out.append(buf, static_cast<size_t>(n));
-}
 
 icu::UnicodeString to_unicode(std::string_view s) {
   return icu::UnicodeString::fromUTF8(
@@ -360,7 +340,7 @@ std::string to_latin(std::string_view word, Lang lang) {
 }
 
 std::string kazakh_latin_2021(std::string_view word) {
-  const std::u32string s = decode(word);
+  const std::u32string s = decode_utf8(word);
   std::string out;
   out.reserve(word.size() + 8);
   for (size_t i = 0; i < s.size(); ++i) {
@@ -400,7 +380,7 @@ std::string latin_fold(std::string_view latin_word) {
 
 std::vector<std::string> latin_keys(std::string_view word, Lang lang) {
   const std::string normalized = normalize(word);
-  const std::u32string s = decode(normalized);
+  const std::u32string s = decode_utf8(normalized);
   const bool cyrillic = std::any_of(s.begin(), s.end(), [](char32_t c) { return is_cyrillic(c); });
   std::vector<std::string> keys;
   if (!cyrillic) {
@@ -429,7 +409,7 @@ std::string to_cyrillic(std::string_view latin_word, Lang target) {
   std::u32string s;
   if (kazakh) {
     // Lower-case by hand: in the 2021 alphabet capital I is ı and İ is i.
-    for (char32_t c : decode(latin_word)) {
+    for (char32_t c : decode_utf8(latin_word)) {
       if (c == U'I') {
         s += U'ı';
       } else if (c == U'İ') {
@@ -444,7 +424,7 @@ std::string to_cyrillic(std::string_view latin_word, Lang target) {
     transform(kLatinPrep).transliterate(u);
     std::string utf8;
     u.toUTF8String(utf8);
-    s = decode(utf8);
+    s = decode_utf8(utf8);
   }
   std::u32string out;
   out.reserve(s.size() + 4);
