@@ -1,5 +1,6 @@
 #include "indexer/document.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -30,6 +31,13 @@ std::string join_multi(const std::vector<std::string>& values) {
     out += v;
   }
   return out;
+}
+
+// Adds the values of more to list, keeping it sorted and without repeats.
+void merge_unique(std::vector<std::string>& list, const std::vector<std::string>& more) {
+  list.insert(list.end(), more.begin(), more.end());
+  std::sort(list.begin(), list.end());
+  list.erase(std::unique(list.begin(), list.end()), list.end());
 }
 
 // The stem a token is indexed under: numbers and compounds index as themselves.
@@ -120,9 +128,9 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
   if (lang == Lang::unknown) lang = analysis::detect_language(a.title + "\n" + a.body).lang;
 
   // Title: exact forms (also under S), stems (also under ZS), positional stems.
-  tokens_.clear();
-  const Xapian::termpos after_title = analyzer_.tokenize(a.title, lang, tokens_, 1);
-  for (const Token& t : tokens_) {
+  title_tokens_.clear();
+  const Xapian::termpos after_title = analyzer_.tokenize(a.title, lang, title_tokens_, 1);
+  for (const Token& t : title_tokens_) {
     doc.add_term(t.text, 1 + kTitleWdfBoost);
     doc.add_term(term(prefix::title, t.text));
     if (t.kind == TokenKind::compound) continue;  // parts carry the positions
@@ -130,9 +138,9 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
     doc.add_posting(term(prefix::stem, s), t.position, 1 + kTitleWdfBoost);
     doc.add_posting(term(prefix::title_stem, s), t.position);
   }
-  tokens_.clear();
-  analyzer_.tokenize(a.body, lang, tokens_, after_title + kFieldGap);
-  for (const Token& t : tokens_) {
+  body_tokens_.clear();
+  analyzer_.tokenize(a.body, lang, body_tokens_, after_title + kFieldGap);
+  for (const Token& t : body_tokens_) {
     doc.add_term(t.text);
     if (t.kind == TokenKind::compound) continue;
     doc.add_posting(term(prefix::stem, stem_of(analyzer_, t)), t.position);
@@ -167,15 +175,21 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
   if (!tags.empty()) doc.add_value(kSlotTags, join_multi(tags));
   if (!a.url.empty()) doc.add_boolean_term(term(prefix::url, a.url));
   if (!a.author.empty()) doc.add_boolean_term(term(prefix::author, analysis::normalize(a.author)));
-  for (const auto& t : a.topics) doc.add_boolean_term(term(prefix::topic, t));
-  for (const auto& p : a.people) doc.add_boolean_term(term(prefix::person, p));
-  for (const auto& o : a.orgs) doc.add_boolean_term(term(prefix::org, o));
-  if (!a.topics.empty()) doc.add_value(kSlotTopics, join_multi(a.topics));
-  if (!a.people.empty()) doc.add_value(kSlotPeople, join_multi(a.people));
-  if (!a.orgs.empty()) doc.add_value(kSlotOrgs, join_multi(a.orgs));
+  // Entities and topics: the source's own plus what the gazetteer and the
+  // taxonomy find in the tokens already made above.
+  Article stored = a;
+  const Entities found = entities_.extract(a.title, title_tokens_, a.body, body_tokens_, analyzer_);
+  merge_unique(stored.people, found.people);
+  merge_unique(stored.orgs, found.orgs);
+  merge_unique(stored.topics, found.topics);
+  for (const auto& t : stored.topics) doc.add_boolean_term(term(prefix::topic, t));
+  for (const auto& p : stored.people) doc.add_boolean_term(term(prefix::person, p));
+  for (const auto& o : stored.orgs) doc.add_boolean_term(term(prefix::org, o));
+  if (!stored.topics.empty()) doc.add_value(kSlotTopics, join_multi(stored.topics));
+  if (!stored.people.empty()) doc.add_value(kSlotPeople, join_multi(stored.people));
+  if (!stored.orgs.empty()) doc.add_value(kSlotOrgs, join_multi(stored.orgs));
   doc.add_value(kSlotHash, hash);
 
-  Article stored = a;
   stored.lang = code;
   doc.set_data(article_to_data(stored));
   return doc;

@@ -7,13 +7,17 @@
 #include <xapian.h>
 
 #include "indexer/article.h"
+#include "indexer/entities.h"
 #include "stemmers/analyzer.h"
 
 namespace letopis {
 
 class DocumentBuilder {
  public:
-  explicit DocumentBuilder(analysis::AnalysisOptions options = {}) : analyzer_(options) {}
+  // The extractor adds people, organisations and topics from its gazetteer
+  // and taxonomy to those the source supplied; the default adds none.
+  explicit DocumentBuilder(analysis::AnalysisOptions options = {}, EntityExtractor entities = {})
+      : analyzer_(options), entities_(std::move(entities)) {}
 
   // REQUIRES: article.id is non-empty. An empty article.lang is detected.
   // content_hash is stored for incremental runs (see content_hash()).
@@ -23,7 +27,8 @@ class DocumentBuilder {
 
  private:
   analysis::Analyzer analyzer_;
-  std::vector<analysis::Token> tokens_;  // reused between documents
+  EntityExtractor entities_;
+  std::vector<analysis::Token> title_tokens_, body_tokens_;  // reused between documents
 };
 
 // A stable 64-bit FNV-1a hash, in hex, of everything the index stores about

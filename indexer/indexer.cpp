@@ -39,11 +39,14 @@ std::string utc_now() {
 // Writes articles into one open database, counting what changed.
 class Writer {
  public:
-  Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats, analysis::AnalysisOptions analysis)
-      : db_(db), fresh_(fresh), stats_(stats), builder_(analysis) {}
+  Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats, analysis::AnalysisOptions analysis,
+         EntityExtractor entities)
+      : db_(db), fresh_(fresh), stats_(stats), fingerprint_(entities.fingerprint()),
+        builder_(analysis, std::move(entities)) {}
 
   void add(const Article& article, size_t record_bytes) {
-    const std::string hash = content_hash(article);
+    // A changed gazetteer or taxonomy changes what is indexed: part of the hash.
+    const std::string hash = content_hash(article) + fingerprint_;
     const std::string idterm = schema::id_term(article.id);
     bool exists = false;
     if (!fresh_) {
@@ -76,6 +79,7 @@ class Writer {
   Xapian::WritableDatabase& db_;
   bool fresh_;
   IndexStats& stats_;
+  std::string fingerprint_;
   DocumentBuilder builder_;
 };
 
@@ -141,8 +145,8 @@ void sync_tree(const fs::path& dir) {
 // into documents of its own database.
 class ShardWorker {
  public:
-  ShardWorker(const std::string& path, const IndexOptions& opt)
-      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC), writer_(db_, true, stats_, opt.analysis) {
+  ShardWorker(const std::string& path, const IndexOptions& opt, const EntityExtractor& entities)
+      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC), writer_(db_, true, stats_, opt.analysis, entities) {
     thread_ = std::thread([this] { run(); });
   }
   ~ShardWorker() { finish(); }
@@ -220,12 +224,12 @@ class ShardWorker {
 // A fresh build: shards built in parallel, merged by Xapian's compactor into
 // db_path, synced once. Nothing here is visible until the caller switches.
 void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceReader& reader, IndexStats& stats,
-                 const std::function<void(const std::string&)>& log) {
+                 const EntityExtractor& entities, const std::function<void(const std::string&)>& log) {
   unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = std::min(jobs, 16u);
   if (jobs == 1) {
     Xapian::WritableDatabase db(db_path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
-    Writer writer(db, true, stats, opt.analysis);
+    Writer writer(db, true, stats, opt.analysis, entities);
     reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
     set_run_metadata(db, opt);
     db.commit();
@@ -240,7 +244,7 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
   {
     std::vector<std::unique_ptr<ShardWorker>> workers;
     for (unsigned i = 0; i < jobs; ++i) {
-      workers.push_back(std::make_unique<ShardWorker>((shard_dir / std::to_string(i)).string(), opt));
+      workers.push_back(std::make_unique<ShardWorker>((shard_dir / std::to_string(i)).string(), opt, entities));
     }
     std::vector<std::vector<Article>> batches(jobs);
     constexpr size_t kBatch = 32;
@@ -289,6 +293,13 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
 
 }  // namespace
 
+std::string default_config_file(const std::string& name) {
+  if (const char* dir = std::getenv("LETOPIS_CONFIG_DIR"); dir && *dir) return (fs::path(dir) / name).string();
+  const fs::path installed = fs::path(LETOPIS_INSTALLED_CONFIG_DIR) / name;
+  if (fs::exists(installed)) return installed.string();
+  return (fs::path(LETOPIS_SOURCE_CONFIG_DIR) / name).string();
+}
+
 std::string format_summary(const IndexStats& s) {
   char buf[512];
   const double rate = s.seconds > 0 ? static_cast<double>(s.added + s.updated) / s.seconds : 0;
@@ -325,8 +336,14 @@ IndexStats run_index(const IndexOptions& opt) {
   }
 
   SourceReader reader(opt, stats, log);
+  EntityExtractor entities;
+  if (opt.entities) {
+    const std::string gaz = opt.gazetteer.empty() ? default_config_file("gazetteer.json") : opt.gazetteer;
+    const std::string tax = opt.taxonomy.empty() ? default_config_file("taxonomy.json") : opt.taxonomy;
+    entities = EntityExtractor::from_files(gaz, tax, opt.analysis);
+  }
   if (fresh) {
-    build_fresh(opt, db_path, reader, stats, log);
+    build_fresh(opt, db_path, reader, stats, entities, log);
   } else {
     Xapian::WritableDatabase db(db_path, Xapian::DB_OPEN);
     // An incremental run must analyse exactly as the index was built.
@@ -335,7 +352,7 @@ IndexStats run_index(const IndexOptions& opt) {
       throw std::runtime_error(opt.db_dir + ": the index was built with analysis '" + built +
                                "'; use --rebuild to change it");
     }
-    Writer writer(db, false, stats, opt.analysis);
+    Writer writer(db, false, stats, opt.analysis, entities);
     reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
     set_run_metadata(db, opt);
     db.commit();  // atomic: searchd sees all of this run or none of it

@@ -22,6 +22,11 @@ struct IndexOptions {
   // shard, and the shards are merged with Xapian's compactor. 0 = one per core.
   unsigned jobs = 0;
   SourceLimits limits;               // per-record size limit
+  // Gazetteer and taxonomy (JSON) for people, organisation and topic facets;
+  // empty = the default files (see default_config_file). entities = false
+  // extracts none.
+  std::string gazetteer, taxonomy;
+  bool entities = true;
   // Analysis switches, for experiments; an existing index keeps its own.
   analysis::AnalysisOptions analysis;
   // Log sink for progress and rejected records; default writes to stderr.
@@ -53,6 +58,11 @@ enum ExitCode : int {
 // std::runtime_error (or Xapian::Error) on fatal errors; in both cases the
 // index that was current before stays current and intact.
 IndexStats run_index(const IndexOptions& options);
+
+// The path of a shipped config file (gazetteer.json, taxonomy.json): in
+// $LETOPIS_CONFIG_DIR if set, else the installed data directory, else the
+// source tree's config/ (development builds).
+std::string default_config_file(const std::string& name);
 
 // One line summarising a run, for logs and the terminal.
 std::string format_summary(const IndexStats& stats);

@@ -24,6 +24,9 @@ Options:
                         then switch to it atomically (keeps the previous one)
   --strict              fail, committing nothing, if any record is rejected
   --jobs N              threads for a fresh build (default: one per core)
+  --gazetteer FILE      people and organisations (default: config/gazetteer.json)
+  --taxonomy FILE       topics (default: config/taxonomy.json)
+  --no-entities         extract no people, organisations or topics
   --max-record-bytes N  reject records larger than N bytes (default 16777216)
   --analysis OPTS       experiments only: switch analysis steps off, e.g.
                         stem=0 or fold_yo=0 or stem_capitalized=0 (with --rebuild)
@@ -49,6 +52,12 @@ int main(int argc, char** argv) {
       opt.rebuild = true;
     } else if (a == "--jobs" && i + 1 < argc) {
       opt.jobs = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+    } else if (a == "--gazetteer" && i + 1 < argc) {
+      opt.gazetteer = argv[++i];
+    } else if (a == "--taxonomy" && i + 1 < argc) {
+      opt.taxonomy = argv[++i];
+    } else if (a == "--no-entities") {
+      opt.entities = false;
     } else if (a == "--strict") {
       opt.strict = true;
     } else if (a == "--analysis" && i + 1 < argc) {

@@ -262,3 +262,34 @@ TEST_CASE("adjacent query words rank above the same words far apart") {
   REQUIRE(r2.hits.size() == 2);
   CHECK(r2.hits[0].score - r2.hits[1].score < r.hits[0].score - r.hits[1].score);
 }
+
+TEST_CASE("people, organisations and topics from the gazetteer and taxonomy are facets and filters") {
+  Searcher s(sample().path());
+  const SearchResult all = s.search(request("", {{"per_page", "100"}}));
+  auto count_of = [&](const std::string& facet, const std::string& value) -> uint64_t {
+    for (const auto& v : all.facets.at(facet)) {
+      if (v.value == value) return v.count;
+    }
+    return 0;
+  };
+  CHECK(count_of("org", "UNRCCA") > 0);
+  CHECK(count_of("person", "Yerkin Tukumov") > 0);
+  CHECK(count_of("topic", "water") > 0);
+
+  const SearchResult by_org = s.search(request("", {{"org", "UNRCCA"}, {"per_page", "100"}}));
+  CHECK(by_org.total == count_of("org", "UNRCCA"));
+  CHECK(contains(ids(by_org), "sample-0001"));
+  const SearchResult by_person = s.search(request("", {{"person", "Yerkin Tukumov"}, {"per_page", "100"}}));
+  CHECK(contains(ids(by_person), "sample-0001"));
+
+  // Staff's question: all meetings about water in 2022.
+  const SearchResult water22 =
+      s.search(request("встреча OR meeting OR кездесу", {{"topic", "water"}, {"from", "2022"}, {"to", "2022"}, {"per_page", "100"}}));
+  CHECK(water22.total > 0);
+  for (const auto& h : water22.hits) {
+    CHECK(h.date.rfind("2022", 0) == 0);
+    const auto a = s.document(h.id);
+    REQUIRE(a);
+    CHECK(std::find(a->topics.begin(), a->topics.end(), "water") != a->topics.end());
+  }
+}
