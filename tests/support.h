@@ -10,6 +10,9 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "indexer/indexer.h"
 
 namespace letopis::test {
 
@@ -48,6 +51,15 @@ inline std::string read_file(const fs::path& p) {
 inline void write_file(const fs::path& p, const std::string& content) {
   std::ofstream out(p, std::ios::binary);
   out << content;
+}
+
+// Options for a quiet indexing run of inputs into dir (tests set the rest).
+inline IndexOptions index_options(const std::string& dir, std::vector<std::string> inputs) {
+  IndexOptions opt;
+  opt.db_dir = dir;
+  opt.inputs = std::move(inputs);
+  opt.log = [](const std::string&) {};
+  return opt;
 }
 
 }  // namespace letopis::test

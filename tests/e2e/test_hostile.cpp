@@ -22,10 +22,7 @@ struct HostileFixture {
   test::TempDir dir;
   std::unique_ptr<test::InProcessServer> srv;
   HostileFixture() {
-    IndexOptions opt;
-    opt.db_dir = dir.str();
-    opt.inputs = {test::sample_jsonl().string()};
-    opt.log = [](const std::string&) {};
+    IndexOptions opt = test::index_options(dir.str(), {test::sample_jsonl().string()});
     run_index(opt);
     searchd::ServerConfig cfg = test::InProcessServer::make_server_config();
     cfg.read_timeout_seconds = 1;

@@ -20,11 +20,8 @@ using namespace std::chrono_literals;
 namespace {
 
 IndexStats index_into(const std::string& dir, std::vector<std::string> inputs, bool rebuild) {
-  IndexOptions opt;
-  opt.db_dir = dir;
-  opt.inputs = std::move(inputs);
+  IndexOptions opt = test::index_options(dir, std::move(inputs));
   opt.rebuild = rebuild;
-  opt.log = [](const std::string&) {};
   return run_index(opt);
 }
 

@@ -23,10 +23,7 @@ struct SampleIndex {
   test::TempDir dir;
   IndexStats stats;
   SampleIndex() {
-    IndexOptions opt;
-    opt.db_dir = dir.str();
-    opt.inputs = {test::sample_jsonl().string()};
-    opt.log = [](const std::string&) {};
+    IndexOptions opt = test::index_options(dir.str(), {test::sample_jsonl().string()});
     stats = run_index(opt);
   }
   std::string path() const { return index_dir::resolve(dir.str()); }
@@ -197,10 +194,7 @@ TEST_CASE("title matches rank above body-only matches") {
   test::write_file(dir.path() / "in.jsonl",
                    R"({"id":"body","lang":"en","title":"Regional forum","body":"The forum discussed water. Water was the theme of the day."})" "\n"
                    R"({"id":"title","lang":"en","title":"Water diplomacy","body":"The ministers met in Tashkent to discuss the river."})" "\n");
-  IndexOptions opt;
-  opt.db_dir = dir.str();
-  opt.inputs = {(dir.path() / "in.jsonl").string()};
-  opt.log = [](const std::string&) {};
+  IndexOptions opt = test::index_options(dir.str(), {(dir.path() / "in.jsonl").string()});
   run_index(opt);
   Searcher s(index_dir::resolve(dir.str()));
   const SearchResult r = s.search(request("water"));
@@ -211,10 +205,7 @@ TEST_CASE("title matches rank above body-only matches") {
 TEST_CASE("with stemming switched off, «встречами» no longer finds «встреча»") {
   // The control for the stemming tests above: they fail without stemming.
   test::TempDir dir;
-  IndexOptions opt;
-  opt.db_dir = dir.str();
-  opt.inputs = {test::sample_jsonl().string()};
-  opt.log = [](const std::string&) {};
+  IndexOptions opt = test::index_options(dir.str(), {test::sample_jsonl().string()});
   opt.analysis = analysis::AnalysisOptions::parse("stem=0");
   run_index(opt);
   Searcher s(index_dir::resolve(dir.str()));
@@ -225,10 +216,7 @@ TEST_CASE("with stemming switched off, «встречами» no longer finds «
 
 TEST_CASE("an incremental run refuses to mix analysis options") {
   test::TempDir dir;
-  IndexOptions opt;
-  opt.db_dir = dir.str();
-  opt.inputs = {test::sample_jsonl().string()};
-  opt.log = [](const std::string&) {};
+  IndexOptions opt = test::index_options(dir.str(), {test::sample_jsonl().string()});
   run_index(opt);
   opt.analysis.stem = false;
   CHECK_THROWS_WITH(run_index(opt), Catch::Contains("--rebuild"));
@@ -245,10 +233,7 @@ TEST_CASE("adjacent query words rank above the same words far apart") {
                        R"( Security came at the end."})" "\n"
                        R"({"id":"near","lang":"en","title":"Regional visit","body":"Water security was discussed first.)" + filler +
                        R"( The end."})" "\n");
-  IndexOptions opt;
-  opt.db_dir = dir.str();
-  opt.inputs = {(dir.path() / "in.jsonl").string()};
-  opt.log = [](const std::string&) {};
+  IndexOptions opt = test::index_options(dir.str(), {(dir.path() / "in.jsonl").string()});
   run_index(opt);
   Searcher s(index_dir::resolve(dir.str()));
   const SearchResult r = s.search(request("water security"));
