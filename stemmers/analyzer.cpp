@@ -358,7 +358,22 @@ namespace {
 class TextStemmer : public Xapian::StemImplementation {
  public:
   TextStemmer(Lang text_lang, AnalysisOptions options) : text_lang_(text_lang), options_(options) {}
+  // Snippets ask for every word of every hit's text: the same few thousand
+  // words again and again, so their stems are remembered (bounded).
   std::string operator()(const std::string& word) override {
+    auto it = cache_.find(word);
+    if (it != cache_.end()) return it->second;
+    std::string s = analyse(word);
+    if (cache_.size() >= kStemCacheEntries) cache_.clear();
+    cache_.emplace(word, s);
+    return s;
+  }
+  std::string get_description() const override {
+    return "letopis-text(" + std::string(lang_code(text_lang_)) + ")";
+  }
+
+ private:
+  std::string analyse(const std::string& word) {
     icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
     normalize_in_place(u, NormalizeOptions{true, options_.fold_yo});
     std::string n;
@@ -373,12 +388,9 @@ class TextStemmer : public Xapian::StemImplementation {
     }
     return n;
   }
-  std::string get_description() const override {
-    return "letopis-text(" + std::string(lang_code(text_lang_)) + ")";
-  }
 
- private:
   Lang text_lang_;
+  std::unordered_map<std::string, std::string> cache_;
   AnalysisOptions options_;
   Xapian::Stem russian_{"russian"};
   Xapian::Stem english_{"english"};
