@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -139,6 +140,32 @@ void sync_tree(const fs::path& dir) {
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+// Deletes documents whose id the run did not see, with the safety checks
+// described at IndexOptions::prune.
+void prune(Xapian::WritableDatabase& db, const std::unordered_set<std::string>& seen, const IndexOptions& opt,
+           IndexStats& stats, const std::function<void(const std::string&)>& log) {
+  if (stats.rejected > 0) {
+    throw std::runtime_error("--prune refused: " + std::to_string(stats.rejected) +
+                             " records were rejected and might still be live; fix them or run without --prune");
+  }
+  std::vector<std::string> gone;
+  const std::string id_prefix(schema::prefix::id);
+  for (auto t = db.allterms_begin(id_prefix); t != db.allterms_end(id_prefix); ++t) {
+    std::string id = (*t).substr(id_prefix.size());
+    if (!id.empty() && id[0] == ':') id.erase(0, 1);  // Omega's separator before capitals
+    if (!seen.count(id)) gone.push_back(*t);
+  }
+  const double fraction = db.get_doccount() ? static_cast<double>(gone.size()) / db.get_doccount() : 0;
+  if (fraction > opt.max_prune_fraction) {
+    throw std::runtime_error("--prune refused: it would delete " + std::to_string(gone.size()) + " of " +
+                             std::to_string(db.get_doccount()) +
+                             " articles; is the dump truncated? Use --rebuild to replace the index");
+  }
+  for (const auto& term : gone) db.delete_document(term);
+  stats.deleted += gone.size();
+  if (!gone.empty()) log("pruned " + std::to_string(gone.size()) + " articles missing from the inputs");
 }
 
 // One shard of a parallel build: a thread that turns batches of articles
@@ -353,9 +380,17 @@ IndexStats run_index(const IndexOptions& opt) {
                                "'; use --rebuild to change it");
     }
     Writer writer(db, false, stats, opt.analysis, entities);
-    reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
+    // One transaction: no automatic flush midway, so searchd sees all of
+    // this run or none of it, and a kill leaves the last commit intact.
+    db.begin_transaction();
+    std::unordered_set<std::string> seen;
+    reader.read_all([&](Article&& a) {
+      if (opt.prune) seen.insert(a.id);
+      writer.add(a, a.title.size() + a.body.size());
+    });
+    if (opt.prune) prune(db, seen, opt, stats, log);
     set_run_metadata(db, opt);
-    db.commit();  // atomic: searchd sees all of this run or none of it
+    db.commit_transaction();
     stats.doccount = db.get_doccount();
   }
 

@@ -17,6 +17,11 @@ struct IndexOptions {
   std::string db_dir;                // index directory (see index_dir.h); required
   std::vector<std::string> inputs;   // JSON Lines files, or directories of pages; required
   bool rebuild = false;              // build a new generation and switch to it
+  // Incremental runs over a full dump: delete articles the inputs no longer
+  // hold. Refused if any record was rejected, or if it would delete more
+  // than max_prune_fraction of the index (a truncated dump; use --rebuild).
+  bool prune = false;
+  double max_prune_fraction = 0.5;
   bool strict = false;               // any rejected record fails the run
   // Threads for a fresh build (--rebuild or a new index): each builds a
   // shard, and the shards are merged with Xapian's compactor. 0 = one per core.

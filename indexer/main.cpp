@@ -23,6 +23,9 @@ Options:
   --rebuild             build a new index beside the current one, verify it,
                         then switch to it atomically (keeps the previous one)
   --strict              fail, committing nothing, if any record is rejected
+  --prune               the inputs are a full dump: delete articles missing
+                        from them (refused if records were rejected or if
+                        more than half the index would go)
   --jobs N              threads for a fresh build (default: one per core)
   --gazetteer FILE      people and organisations (default: config/gazetteer.json)
   --taxonomy FILE       topics (default: config/taxonomy.json)
@@ -58,6 +61,8 @@ int main(int argc, char** argv) {
       opt.taxonomy = argv[++i];
     } else if (a == "--no-entities") {
       opt.entities = false;
+    } else if (a == "--prune") {
+      opt.prune = true;
     } else if (a == "--strict") {
       opt.strict = true;
     } else if (a == "--analysis" && i + 1 < argc) {

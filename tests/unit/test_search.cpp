@@ -278,3 +278,34 @@ TEST_CASE("people, organisations and topics from the gazetteer and taxonomy are 
     CHECK(std::find(a->topics.begin(), a->topics.end(), "water") != a->topics.end());
   }
 }
+
+TEST_CASE("pruning deletes articles gone from a full dump, and refuses a truncated one") {
+  test::TempDir dir;
+  std::string dump;
+  for (int i = 0; i < 10; ++i) {
+    dump += R"({"id":"p)" + std::to_string(i) + R"(","lang":"en","title":"Forum )" + std::to_string(i) +
+            R"(","body":"Water talks."})" "\n";
+  }
+  test::write_file(dir.path() / "full.jsonl", dump);
+  run_index(test::index_options((dir.path() / "idx").string(), {(dir.path() / "full.jsonl").string()}));
+
+  // Two articles vanish from the next dump.
+  test::write_file(dir.path() / "less.jsonl", dump.substr(dump.find("\n", dump.find("\n") + 1) + 1));
+  IndexOptions opt = test::index_options((dir.path() / "idx").string(), {(dir.path() / "less.jsonl").string()});
+  opt.prune = true;
+  const IndexStats s = run_index(opt);
+  CHECK(s.deleted == 2);
+  CHECK(s.unchanged == 8);
+  CHECK(s.doccount == 8);
+  Searcher searcher(index_dir::resolve((dir.path() / "idx").string()));
+  CHECK_FALSE(searcher.document("p0"));
+  CHECK(searcher.document("p9"));
+
+  // A dump cut to one article would delete most of the index: refused, nothing lost.
+  test::write_file(dir.path() / "cut.jsonl", dump.substr(0, dump.find("\n") + 1));
+  IndexOptions cut = test::index_options((dir.path() / "idx").string(), {(dir.path() / "cut.jsonl").string()});
+  cut.prune = true;
+  CHECK_THROWS_WITH(run_index(cut), Catch::Contains("truncated"));
+  searcher.reopen();
+  CHECK(searcher.database().get_doccount() == 8);
+}
