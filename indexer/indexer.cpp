@@ -94,7 +94,30 @@ class SourceReader {
   // rejected (after reading the input it was in).
   void read_all(const std::function<void(Article&&)>& fn) {
     bool strict_failed = false;
-    auto on_article = [&](Article&& a, const SourceLocation&) { fn(std::move(a)); };
+    const auto start = std::chrono::steady_clock::now();
+    const bool tty = opt_.progress_seconds > 0 && ::isatty(2);
+    const double every = tty ? 0.5 : opt_.progress_seconds;
+    double next = every;
+    uint64_t count = 0, bytes = 0;
+    auto on_article = [&](Article&& a, const SourceLocation&) {
+      ++count;
+      bytes += a.title.size() + a.body.size();
+      fn(std::move(a));
+      if (every <= 0 || (count & 63) != 0) return;
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (t < next) return;
+      next = t + every;
+      char line[160];
+      std::snprintf(line, sizeof line, "read %llu articles (%.1f MB), %.0f articles/s, %llu rejected",
+                    static_cast<unsigned long long>(count), static_cast<double>(bytes) / 1e6,
+                    static_cast<double>(count) / t, static_cast<unsigned long long>(stats_.rejected));
+      if (tty) {
+        std::fprintf(stderr, "\r%s\033[K", line);  // redraw one line
+        progress_shown_ = true;
+      } else {
+        log_(line);
+      }
+    };
     auto on_error = [&](const SourceError& e) {
       ++stats_.rejected;
       log_("rejected " + e.where.file + (e.where.line ? ":" + std::to_string(e.where.line) : "") + ": " + e.reason);
@@ -109,12 +132,14 @@ class SourceReader {
       }
       if (strict_failed) throw std::runtime_error("--strict: a record was rejected; nothing was committed");
     }
+    if (progress_shown_) std::fprintf(stderr, "\n");
   }
 
  private:
   const IndexOptions& opt_;
   IndexStats& stats_;
   const std::function<void(const std::string&)>& log_;
+  bool progress_shown_ = false;
 };
 
 void set_run_metadata(Xapian::WritableDatabase& db, const IndexOptions& opt) {
@@ -332,11 +357,12 @@ std::string format_summary(const IndexStats& s) {
   const double rate = s.seconds > 0 ? static_cast<double>(s.added + s.updated) / s.seconds : 0;
   std::snprintf(buf, sizeof buf,
                 "added %llu, updated %llu, unchanged %llu, deleted %llu, rejected %llu; "
-                "%llu documents in %s; %.1f s, %.0f docs/s",
+                "%llu documents in %s; %.1f s, %.0f docs/s, %.1f MB/s",
                 static_cast<unsigned long long>(s.added), static_cast<unsigned long long>(s.updated),
                 static_cast<unsigned long long>(s.unchanged), static_cast<unsigned long long>(s.deleted),
                 static_cast<unsigned long long>(s.rejected), static_cast<unsigned long long>(s.doccount),
-                s.generation.c_str(), s.seconds, rate);
+                s.generation.c_str(), s.seconds, rate,
+                s.seconds > 0 ? static_cast<double>(s.bytes) / 1e6 / s.seconds : 0.0);
   return buf;
 }
 

@@ -36,6 +36,9 @@ struct IndexOptions {
   analysis::AnalysisOptions analysis;
   // Log sink for progress and rejected records; default writes to stderr.
   std::function<void(const std::string&)> log;
+  // Progress: on a terminal a line redrawn twice a second; otherwise a log
+  // line every progress_seconds (0 = none). Tests leave it off.
+  double progress_seconds = 0;
 };
 
 struct IndexStats {

@@ -44,6 +44,7 @@ holds the index lock.
 
 int main(int argc, char** argv) {
   letopis::IndexOptions opt;
+  opt.progress_seconds = 10;  // a redrawn line on a terminal, a log line every 10 s under cron
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "-h" || a == "--help") {
