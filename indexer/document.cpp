@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "indexer/hash.h"
 #include "indexer/schema.h"
 #include "stemmers/lang.h"
 #include "stemmers/normalize.h"
@@ -107,18 +108,11 @@ Article article_from_data(const std::string& data) {
 }
 
 std::string content_hash(const Article& a) {
-  const std::string data = article_to_data(a);
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
+  uint64_t h = fnv1a64(article_to_data(a));
   // The schema version is part of the hash: a schema change reindexes all.
   h ^= static_cast<uint64_t>(schema::kVersion);
   h *= 1099511628211ULL;
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
-  return hex;
+  return hex64(h);
 }
 
 Xapian::Document DocumentBuilder::build(const Article& a, const std::string& hash) {

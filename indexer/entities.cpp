@@ -1,5 +1,7 @@
 #include "indexer/entities.h"
 
+#include "indexer/hash.h"
+
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -397,13 +399,6 @@ void load_taxonomy(const std::string& text, const std::string& file, Analyzer& a
   }
 }
 
-uint64_t fnv1a(std::string_view s, uint64_t h = 1469598103934665603ULL) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -420,7 +415,7 @@ void load_all(const std::string& gazetteer, const std::string& gazetteer_name, c
   Analyzer analyzer(options);
   load_gazetteer(gazetteer, gazetteer_name, analyzer, t);
   load_taxonomy(taxonomy, taxonomy_name, analyzer, t);
-  t.fingerprint = fnv1a(taxonomy, fnv1a(std::string_view("\0", 1), fnv1a(gazetteer)));
+  t.fingerprint = fnv1a64(taxonomy, fnv1a64(std::string_view("\0", 1), fnv1a64(gazetteer)));
 }
 
 // --- Matching --------------------------------------------------------------
@@ -652,9 +647,7 @@ std::string EntityExtractor::topic_label(std::string_view topic_id, std::string_
 }
 
 std::string EntityExtractor::fingerprint() const {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(tables_ ? tables_->fingerprint : 0));
-  return hex;
+  return hex64(tables_ ? tables_->fingerprint : 0);
 }
 
 }  // namespace letopis

@@ -19,6 +19,7 @@
 #include <xapian.h>
 
 #include "indexer/document.h"
+#include "indexer/hash.h"
 #include "indexer/index_dir.h"
 #include "indexer/pages.h"
 #include "indexer/schema.h"
@@ -308,9 +309,7 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
       reader.read_all([&](Article&& a) {
         // The same id always goes to the same shard, so a repeated id
         // replaces rather than duplicates.
-        uint64_t h = 1469598103934665603ULL;
-        for (unsigned char c : a.id) h = (h ^ c) * 1099511628211ULL;
-        const unsigned shard = static_cast<unsigned>(h % jobs);
+        const unsigned shard = static_cast<unsigned>(fnv1a64(a.id) % jobs);
         batches[shard].push_back(std::move(a));
         if (batches[shard].size() >= kBatch) flush(shard);
       });

@@ -1,5 +1,7 @@
 #include "indexer/pages.h"
 
+#include "indexer/hash.h"
+
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -196,14 +198,8 @@ std::string ascii_lower(std::string_view s) {
 
 bool starts_with_bytes(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+// Page ids were always hashed from FNV's textbook offset basis.
+uint64_t fnv1a(std::string_view s) { return fnv1a64(s, 14695981039346656037ull); }
 
 // ---------------------------------------------------------------- dates ----
 
@@ -449,9 +445,7 @@ std::string cap_id(std::string id) {
   size_t cut = kMaxIdBytes - 17;
   while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xC0) == 0x80) --cut;
   id.resize(cut);
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "~%016llx", static_cast<unsigned long long>(h));
-  return id + buf;
+  return id + "~" + hex64(h);
 }
 
 std::string path_id(const std::string& rel_path) {

@@ -1,5 +1,7 @@
 #include "indexer/schema.h"
 
+#include "indexer/hash.h"
+
 #include <cstdint>
 #include <cstdio>
 
@@ -14,13 +16,7 @@ std::string term(std::string_view prefix, std::string_view value) {
   }
   // Too long for Xapian: keep a prefix of the value and make it unique with
   // a hash of the whole (cutting at a UTF-8 character boundary).
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : value) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  const std::string hex = hex64(fnv1a64(value));
   size_t keep = kMaxTermBytes - t.size() - 17;
   while (keep > 0 && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80) --keep;
   t.append(value.substr(0, keep));
