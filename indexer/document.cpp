@@ -10,6 +10,7 @@
 #include "indexer/schema.h"
 #include "stemmers/lang.h"
 #include "stemmers/normalize.h"
+#include "stemmers/stopwords.h"
 
 namespace letopis {
 namespace {
@@ -39,13 +40,6 @@ void merge_unique(std::vector<std::string>& list, const std::vector<std::string>
   list.insert(list.end(), more.begin(), more.end());
   std::sort(list.begin(), list.end());
   list.erase(std::unique(list.begin(), list.end()), list.end());
-}
-
-// The stem a token is indexed under: numbers and compounds index as themselves.
-std::string stem_of(analysis::Analyzer& a, const Token& t) {
-  if (t.stem_lang == Lang::unknown) return t.text;
-  std::string s = a.stem(t.text, t.stem_lang);
-  return s.empty() ? t.text : s;
 }
 
 }  // namespace
@@ -108,11 +102,59 @@ Article article_from_data(const std::string& data) {
 }
 
 std::string content_hash(const Article& a) {
-  uint64_t h = fnv1a64(article_to_data(a));
+  // Every stored field, each preceded by its length, so that moving text
+  // between fields always changes what is hashed.
+  uint64_t h = kHashSeed;
+  auto field = [&](std::string_view v) {
+    const uint64_t n = v.size();
+    h = fnv1a64(std::string_view(reinterpret_cast<const char*>(&n), sizeof n), h);
+    h = fnv1a64(v, h);
+  };
+  auto list = [&](const std::vector<std::string>& vs) {
+    field(std::to_string(vs.size()));
+    for (const auto& v : vs) field(v);
+  };
+  field(a.id);
+  field(a.lang);
+  field(a.title);
+  field(a.date);
+  field(a.url);
+  field(a.section);
+  list(a.tags);
+  list(a.people);
+  list(a.orgs);
+  list(a.topics);
+  field(a.author);
+  field(a.body);
   // The schema version is part of the hash: a schema change reindexes all.
   h ^= static_cast<uint64_t>(schema::kVersion);
   h *= 1099511628211ULL;
   return hex64(h);
+}
+
+void SpellingCounts::add(std::string_view word) {
+  size_t chars = 0;
+  for (unsigned char c : word) {
+    if (c >= '0' && c <= '9') return;  // model numbers, dates: not words to suggest
+    if ((c & 0xC0) != 0x80) ++chars;
+  }
+  if (chars < kMinChars || chars > kMaxChars) return;
+  auto it = counts_.find(word);
+  if (it != counts_.end()) ++it->second;
+  else counts_.emplace(std::string(word), 1);
+}
+
+void SpellingCounts::merge(const SpellingCounts& other) {
+  for (const auto& [word, count] : other.counts_) counts_[word] += count;
+}
+
+size_t SpellingCounts::write(Xapian::WritableDatabase& db, uint32_t min_count) const {
+  size_t n = 0;
+  for_each(min_count, [&](const std::string& word, uint32_t count) {
+    db.add_spelling(word, count);
+    ++n;
+  });
+  return n;
 }
 
 Xapian::Document DocumentBuilder::build(const Article& a, const std::string& hash) {
@@ -120,24 +162,51 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
   Xapian::Document doc;
   Lang lang = analysis::parse_lang(a.lang);
   if (lang == Lang::unknown) lang = analysis::detect_language(a.title + "\n" + a.body).lang;
+  const bool exact_forms = analyzer_.options().exact_forms;
 
-  // Title: exact forms (also under S), stems (also under ZS), positional stems.
-  title_tokens_.clear();
-  const Xapian::termpos after_title = analyzer_.tokenize(a.title, lang, title_tokens_, 1);
-  for (const Token& t : title_tokens_) {
-    doc.add_term(t.text, 1 + kTitleWdfBoost);
+  // Each token is stemmed once; the stems serve the terms and the entities.
+  auto analyse = [&](std::string_view text, uint32_t position, std::vector<Token>& tokens,
+                     std::vector<std::string>& stems) {
+    tokens.clear();
+    const uint32_t end = analyzer_.tokenize(text, lang, tokens, position);
+    stems.resize(tokens.size());
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      const Token& t = tokens[i];
+      if (t.kind == TokenKind::compound) {
+        stems[i].clear();
+      } else if (t.stem_lang == Lang::unknown) {
+        stems[i] = t.text;
+      } else {
+        stems[i] = analyzer_.stem(t.text, t.stem_lang);
+        if (stems[i].empty()) stems[i] = t.text;
+      }
+      // Stopwords are never searched, so never worth suggesting.
+      if (spelling_ && t.kind == TokenKind::word && t.stem_lang != Lang::unknown &&
+          !analysis::is_stopword(t.stem_lang, t.text)) {
+        spelling_->add(t.text);
+      }
+    }
+    return end;
+  };
+
+  // Title: exact forms under S, stems with positions under Z (extra wdf)
+  // and ZS. Body: stems with positions under Z. Compounds (алма-ата) are
+  // indexed whole as unprefixed terms; their parts carry the positions.
+  const Xapian::termpos after_title = analyse(a.title, 1, title_tokens_, title_stems_);
+  for (size_t i = 0; i < title_tokens_.size(); ++i) {
+    const Token& t = title_tokens_[i];
     doc.add_term(term(prefix::title, t.text));
-    if (t.kind == TokenKind::compound) continue;  // parts carry the positions
-    const std::string s = stem_of(analyzer_, t);
-    doc.add_posting(term(prefix::stem, s), t.position, 1 + kTitleWdfBoost);
-    doc.add_posting(term(prefix::title_stem, s), t.position);
-  }
-  body_tokens_.clear();
-  analyzer_.tokenize(a.body, lang, body_tokens_, after_title + kFieldGap);
-  for (const Token& t : body_tokens_) {
-    doc.add_term(t.text);
+    if (t.kind == TokenKind::compound || exact_forms) doc.add_term(t.text, 1 + kTitleWdfBoost);
     if (t.kind == TokenKind::compound) continue;
-    doc.add_posting(term(prefix::stem, stem_of(analyzer_, t)), t.position);
+    doc.add_posting(term(prefix::stem, title_stems_[i]), t.position, 1 + kTitleWdfBoost);
+    doc.add_posting(term(prefix::title_stem, title_stems_[i]), t.position);
+  }
+  analyse(a.body, after_title + kFieldGap, body_tokens_, body_stems_);
+  for (size_t i = 0; i < body_tokens_.size(); ++i) {
+    const Token& t = body_tokens_[i];
+    if (t.kind == TokenKind::compound || exact_forms) doc.add_term(t.text);
+    if (t.kind == TokenKind::compound) continue;
+    doc.add_posting(term(prefix::stem, body_stems_[i]), t.position);
   }
 
   // Boolean filter terms (wdf 0, so they do not disturb the weights).
@@ -172,7 +241,8 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
   // Entities and topics: the source's own plus what the gazetteer and the
   // taxonomy find in the tokens already made above.
   Article stored = a;
-  const Entities found = entities_.extract(a.title, title_tokens_, a.body, body_tokens_, analyzer_);
+  const Entities found =
+      entities_.extract(a.title, title_tokens_, title_stems_, a.body, body_tokens_, body_stems_, analyzer_.options());
   merge_unique(stored.people, found.people);
   merge_unique(stored.orgs, found.orgs);
   merge_unique(stored.topics, found.topics);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include <xapian.h>
 
@@ -11,6 +13,37 @@
 #include "stemmers/analyzer.h"
 
 namespace letopis {
+
+// Word frequencies for Xapian's spelling table (searchd's "did you mean"),
+// counted while documents are built and written once, at the end of a run:
+// an add_spelling() per occurrence would cost Xapian a map update per word.
+// Words are exact normalized forms of 3 to 32 letters without digits, in any
+// of the three languages (Xapian 1.4 keeps one spelling table per database).
+class SpellingCounts {
+ public:
+  static constexpr size_t kMinChars = 3, kMaxChars = 32;
+  // Hash and equality that take a string_view, so lookups do not allocate.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  void add(std::string_view word);
+  // Adds every word seen at least min_count times to db's spelling table,
+  // with its count as the frequency; returns how many words it added.
+  size_t write(Xapian::WritableDatabase& db, uint32_t min_count) const;
+  void merge(const SpellingCounts& other);
+  // Calls fn(word, count) for every word seen at least min_count times.
+  template <typename Fn>
+  void for_each(uint32_t min_count, Fn&& fn) const {
+    for (const auto& [word, count] : counts_) {
+      if (count >= min_count) fn(word, count);
+    }
+  }
+  size_t size() const { return counts_.size(); }
+
+ private:
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> counts_;
+};
 
 class DocumentBuilder {
  public:
@@ -24,11 +57,16 @@ class DocumentBuilder {
   Xapian::Document build(const Article& article, const std::string& content_hash);
 
   analysis::Analyzer& analyzer() { return analyzer_; }
+  // Counts the words of every document built from now on; null stops it.
+  void count_spelling(SpellingCounts* counts) { spelling_ = counts; }
 
  private:
   analysis::Analyzer analyzer_;
   EntityExtractor entities_;
-  std::vector<analysis::Token> title_tokens_, body_tokens_;  // reused between documents
+  SpellingCounts* spelling_ = nullptr;
+  // Reused between documents.
+  std::vector<analysis::Token> title_tokens_, body_tokens_;
+  std::vector<std::string> title_stems_, body_stems_;
 };
 
 // A stable 64-bit FNV-1a hash, in hex, of everything the index stores about

@@ -60,14 +60,28 @@ struct Text {
   size_t title_end = 0;
 };
 
-void add_words(Analyzer& analyzer, const std::vector<Token>& tokens, Text& out) {
+// Each token's stem, or its text when it has none; "" for compounds.
+std::vector<std::string> stems_of(Analyzer& analyzer, const std::vector<Token>& tokens) {
+  std::vector<std::string> out;
+  out.reserve(tokens.size());
+  for (const Token& t : tokens) {
+    if (t.kind == TokenKind::compound) {
+      out.emplace_back();
+      continue;
+    }
+    std::string s = t.stem_lang == Lang::unknown ? std::string() : analyzer.stem(t.text, t.stem_lang);
+    out.push_back(s.empty() ? t.text : std::move(s));
+  }
+  return out;
+}
+
+void add_words(const std::vector<Token>& tokens, const std::vector<std::string>& stems, Text& out) {
   out.words.reserve(out.words.size() + tokens.size());
   out.stems.reserve(out.stems.size() + tokens.size());
-  for (const Token& t : tokens) {
-    if (t.kind == TokenKind::compound) continue;
-    std::string s = t.stem_lang == Lang::unknown ? std::string() : analyzer.stem(t.text, t.stem_lang);
-    out.words.push_back(&t);
-    out.stems.push_back(s.empty() ? t.text : std::move(s));
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == TokenKind::compound) continue;
+    out.words.push_back(&tokens[i]);
+    out.stems.push_back(stems[i]);
   }
 }
 
@@ -323,7 +337,7 @@ std::vector<TermWord> analyse_term(Analyzer& analyzer, const std::string& term, 
   std::vector<Token> tokens;
   analyzer.tokenize(term, lang, tokens);
   Text t;
-  add_words(analyzer, tokens, t);
+  add_words(tokens, stems_of(analyzer, tokens), t);
   std::vector<TermWord> words;
   for (size_t i = 0; i < t.words.size(); ++i) words.push_back({t.words[i]->stem_lang, t.stems[i]});
   return words;
@@ -555,22 +569,28 @@ Entities EntityExtractor::extract(const Article& article, Analyzer& analyzer) co
   std::vector<Token> title, body;
   analyzer.tokenize(article.title, lang, title);
   analyzer.tokenize(article.body, lang, body);
-  return extract(article.title, title, article.body, body, analyzer);
+  return extract(article.title, title, stems_of(analyzer, title), article.body, body, stems_of(analyzer, body),
+                 analyzer.options());
 }
 
-Entities EntityExtractor::extract(std::string_view title, const std::vector<Token>& title_tokens, std::string_view body,
-                                  const std::vector<Token>& body_tokens, Analyzer& analyzer) const {
+Entities EntityExtractor::extract(std::string_view title, const std::vector<Token>& title_tokens,
+                                  const std::vector<std::string>& title_stems, std::string_view body,
+                                  const std::vector<Token>& body_tokens, const std::vector<std::string>& body_stems,
+                                  const analysis::AnalysisOptions& options) const {
   Entities out;
   if (!tables_) return out;
   const Tables& t = *tables_;
-  if (!(analyzer.options() == t.options)) {
-    throw std::invalid_argument("EntityExtractor: the analyzer's options (" + analyzer.options().to_string() +
+  if (!(options == t.options)) {
+    throw std::invalid_argument("EntityExtractor: the analyzer's options (" + options.to_string() +
                                 ") differ from those the tables were built with (" + t.options.to_string() + ")");
   }
+  if (title_stems.size() != title_tokens.size() || body_stems.size() != body_tokens.size()) {
+    throw std::invalid_argument("EntityExtractor: stems and tokens differ in number");
+  }
   Text text;
-  add_words(analyzer, title_tokens, text);
+  add_words(title_tokens, title_stems, text);
   text.title_end = text.words.size();
-  add_words(analyzer, body_tokens, text);
+  add_words(body_tokens, body_stems, text);
   const size_t n = text.words.size();
 
   // Names. Matches never run from the title into the body.

@@ -71,12 +71,16 @@ class EntityExtractor {
   // was built with the options given at load; throws std::invalid_argument if not.
   Entities extract(const Article& article, analysis::Analyzer& analyzer) const;
 
-  // The same on tokens the caller already has, to save a second
-  // tokenization (DocumentBuilder tokenizes anyway): title_tokens and
-  // body_tokens are Analyzer::tokenize of title and body in the article's
-  // language; title and body are the raw texts (for the capitals check).
-  Entities extract(std::string_view title, const std::vector<analysis::Token>& title_tokens, std::string_view body,
-                   const std::vector<analysis::Token>& body_tokens, analysis::Analyzer& analyzer) const;
+  // The same on tokens and stems the caller already has, to save a second
+  // analysis (DocumentBuilder analyses anyway): title_tokens and body_tokens
+  // are Analyzer::tokenize of title and body in the article's language; the
+  // stems are parallel to them: each token's stem, or its text when it has
+  // none (entries for compounds are ignored); title and body are the raw
+  // texts (for the capitals check); options are the analyzer's.
+  Entities extract(std::string_view title, const std::vector<analysis::Token>& title_tokens,
+                   const std::vector<std::string>& title_stems, std::string_view body,
+                   const std::vector<analysis::Token>& body_tokens, const std::vector<std::string>& body_stems,
+                   const analysis::AnalysisOptions& options) const;
 
   size_t alias_count() const;  // aliases of people and organisations
   size_t person_count() const;

@@ -38,13 +38,21 @@ std::string utc_now() {
   return buf;
 }
 
+// A word enters the spelling table once the run has seen it this often:
+// words seen once are mostly typos and OCR noise, the very thing "did you
+// mean" must not suggest.
+constexpr uint32_t kMinSpellingCount = 2;
+
 // Writes articles into one open database, counting what changed.
 class Writer {
  public:
+  // Counts the words of what it indexes into spelling.
   Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats, analysis::AnalysisOptions analysis,
-         EntityExtractor entities)
+         EntityExtractor entities, SpellingCounts& spelling)
       : db_(db), fresh_(fresh), stats_(stats), fingerprint_(entities.fingerprint()),
-        builder_(analysis, std::move(entities)) {}
+        builder_(analysis, std::move(entities)) {
+    builder_.count_spelling(&spelling);
+  }
 
   void add(const Article& article, size_t record_bytes) {
     // A changed gazetteer or taxonomy changes what is indexed: part of the hash.
@@ -194,12 +202,51 @@ void prune(Xapian::WritableDatabase& db, const std::unordered_set<std::string>& 
   if (!gone.empty()) log("pruned " + std::to_string(gone.size()) + " articles missing from the inputs");
 }
 
+// Checks a fresh build before it is switched in: it opens, has the schema
+// version, holds the documents the run added, and answers a probe query for
+// a few of them (their id together with one of their own stems). Throws,
+// and the current index stays served, if anything is wrong.
+void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have_current) {
+  Xapian::Database db(db_path);
+  const Xapian::doccount n = db.get_doccount();
+  auto fail = [&](const std::string& why) {
+    throw std::runtime_error(db_path + ": verification failed: " + why + "; the current index stays served");
+  };
+  if (db.get_metadata(std::string(schema::kVersionKey)) != std::to_string(schema::kVersion)) {
+    fail("no schema version");
+  }
+  if (n == 0) {
+    if (stats.added + stats.updated > 0) fail("the new index is empty");
+    if (have_current) fail("refusing to switch to an empty index");
+    return;
+  }
+  // Repeated ids replace each other, so there may be fewer documents than adds.
+  if (n > stats.added + stats.updated) fail("it holds more documents than the run added");
+  const Xapian::docid last = db.get_lastdocid();
+  for (Xapian::docid did : {Xapian::docid(1), last / 2 + 1, last}) {
+    Xapian::PostingIterator p = db.postlist_begin("");
+    p.skip_to(did);
+    if (p == db.postlist_end("")) continue;
+    const Xapian::Document doc = db.get_document(*p);
+    const Article a = article_from_data(doc.get_data());
+    const std::string stem_prefix(schema::prefix::stem);
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(stem_prefix);
+    if (t == doc.termlist_end() || (*t).compare(0, stem_prefix.size(), stem_prefix) != 0) continue;  // no words
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(*t), Xapian::Query(schema::id_term(a.id))));
+    const Xapian::MSet m = enquire.get_mset(0, 2);
+    if (m.size() != 1 || *m.begin() != *p) fail("a probe query for article " + a.id + " does not find it");
+  }
+}
+
 // One shard of a parallel build: a thread that turns batches of articles
 // into documents of its own database.
 class ShardWorker {
  public:
   ShardWorker(const std::string& path, const IndexOptions& opt, const EntityExtractor& entities)
-      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC), writer_(db_, true, stats_, opt.analysis, entities) {
+      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC),
+        writer_(db_, true, stats_, opt.analysis, entities, spelling_) {
     thread_ = std::thread([this] { run(); });
   }
   ~ShardWorker() { finish(); }
@@ -226,6 +273,7 @@ class ShardWorker {
     if (error_) std::rethrow_exception(error_);
   }
   const IndexStats& stats() const { return stats_; }
+  const SpellingCounts& spelling() const { return spelling_; }
 
  private:
   static constexpr size_t kMaxBatches = 8;
@@ -264,6 +312,7 @@ class ShardWorker {
   }
 
   IndexStats stats_;
+  SpellingCounts spelling_;
   Xapian::WritableDatabase db_;
   Writer writer_;
   std::mutex mu_;
@@ -282,8 +331,10 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
   jobs = std::min(jobs, 16u);
   if (jobs == 1) {
     Xapian::WritableDatabase db(db_path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
-    Writer writer(db, true, stats, opt.analysis, entities);
+    SpellingCounts spelling;
+    Writer writer(db, true, stats, opt.analysis, entities, spelling);
     reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
+    spelling.write(db, kMinSpellingCount);
     set_run_metadata(db, opt);
     db.commit();
     stats.doccount = db.get_doccount();
@@ -294,6 +345,7 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
   const fs::path shard_dir = db_path + ".shards";
   fs::remove_all(shard_dir);
   fs::create_directories(shard_dir);
+  SpellingCounts spelling;
   {
     std::vector<std::unique_ptr<ShardWorker>> workers;
     for (unsigned i = 0; i < jobs; ++i) {
@@ -325,7 +377,37 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
       stats.added += w->stats().added;
       stats.updated += w->stats().updated;
       stats.bytes += w->stats().bytes;
+      spelling.merge(w->spelling());
     }
+  }
+  // Spelling: counted per shard, summed here so that the threshold applies
+  // to the whole run, then written in parallel, each shard its share of the
+  // words; the compactor merges the shards' spelling tables.
+  {
+    std::vector<std::vector<std::pair<std::string, uint32_t>>> parts(jobs);
+    spelling.for_each(kMinSpellingCount, [&](const std::string& word, uint32_t count) {
+      parts[fnv1a64(word) % jobs].emplace_back(word, count);
+    });
+    std::vector<std::thread> writers;
+    std::vector<std::exception_ptr> errors(jobs);
+    for (unsigned i = 0; i < jobs; ++i) {
+      writers.emplace_back([&, i] {
+        try {
+          Xapian::WritableDatabase db((shard_dir / std::to_string(i)).string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+          for (const auto& [word, count] : parts[i]) db.add_spelling(word, count);
+          db.commit();
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : writers) t.join();
+    for (auto& e : errors) {
+      if (e) std::rethrow_exception(e);
+    }
+    size_t words = 0;
+    for (const auto& p : parts) words += p.size();
+    log("spelling: " + std::to_string(words) + " words of " + std::to_string(spelling.size()));
   }
   log("merging " + std::to_string(jobs) + " shards");
   Xapian::Database shards;
@@ -404,7 +486,8 @@ IndexStats run_index(const IndexOptions& opt) {
       throw std::runtime_error(opt.db_dir + ": the index was built with analysis '" + built +
                                "'; use --rebuild to change it");
     }
-    Writer writer(db, false, stats, opt.analysis, entities);
+    SpellingCounts spelling;
+    Writer writer(db, false, stats, opt.analysis, entities, spelling);
     // One transaction: no automatic flush midway, so searchd sees all of
     // this run or none of it, and a kill leaves the last commit intact.
     db.begin_transaction();
@@ -414,20 +497,17 @@ IndexStats run_index(const IndexOptions& opt) {
       writer.add(a, a.title.size() + a.body.size());
     });
     if (opt.prune) prune(db, seen, opt, stats, log);
+    // Added and changed articles add their words; Xapian 1.4 cannot tell
+    // which words a replaced version had, so frequencies only grow until
+    // the next --rebuild recounts them.
+    spelling.write(db, kMinSpellingCount);
     set_run_metadata(db, opt);
     db.commit_transaction();
     stats.doccount = db.get_doccount();
   }
 
   if (fresh) {
-    // Verify before switching: the new database opens and holds documents.
-    Xapian::Database check(db_path);
-    if (check.get_doccount() == 0 && (stats.added + stats.updated) > 0) {
-      throw std::runtime_error(db_path + ": verification failed: the new index is empty");
-    }
-    if (check.get_doccount() == 0 && have_current) {
-      throw std::runtime_error(db_path + ": refusing to switch to an empty index; the current one stays");
-    }
+    verify_fresh(db_path, stats, have_current);
     const std::string previous = have_current ? fs::read_symlink(current).string() : std::string();
     index_dir::switch_current(opt.db_dir, stats.generation);
     // Keep the previous generation for rollback; remove older ones.

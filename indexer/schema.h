@@ -15,7 +15,7 @@ namespace letopis::schema {
 
 // Bumped whenever terms, slots or data change incompatibly. searchd refuses
 // an index whose version it does not know.
-inline constexpr int kVersion = 1;
+inline constexpr int kVersion = 2;
 inline constexpr std::string_view kVersionKey = "letopis.schema_version";
 // The analysis options the index was built with (AnalysisOptions::to_string);
 // searchd analyses queries with the same ones.

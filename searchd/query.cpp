@@ -142,7 +142,10 @@ struct QueryBuilder::Parser {
     std::vector<Xapian::Query> parts;
     parts.push_back(alternatives(schema::prefix::stem, ss));
     if (qb.ranking_.exact_form_weight > 0) {
-      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.text), qb.ranking_.exact_form_weight);
+      // The exact form: anywhere in an index built with exact_forms=1, else
+      // in the title (schema v2 indexes body words by stem only).
+      const std::string exact = qb.analyzer_.options().exact_forms ? t.text : schema::term(schema::prefix::title, t.text);
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(exact), qb.ranking_.exact_form_weight);
     }
     if (qb.ranking_.title_weight > 0) {
       parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, alternatives(schema::prefix::title_stem, ss),

@@ -208,7 +208,7 @@ const AnalysisOptions& Analyzer::options() const { return impl_->options; }
 
 std::string AnalysisOptions::to_string() const {
   return std::string("stem=") + (stem ? "1" : "0") + ",fold_yo=" + (fold_yo ? "1" : "0") +
-         ",stem_capitalized=" + (stem_capitalized ? "1" : "0") + ",repair_russian=" + (repair_russian ? "1" : "0");
+         ",stem_capitalized=" + (stem_capitalized ? "1" : "0") + ",repair_russian=" + (repair_russian ? "1" : "0") + ",exact_forms=" + (exact_forms ? "1" : "0");
 }
 
 AnalysisOptions AnalysisOptions::parse(std::string_view text) {
@@ -229,6 +229,7 @@ AnalysisOptions AnalysisOptions::parse(std::string_view text) {
     else if (key == "fold_yo") o.fold_yo = on;
     else if (key == "stem_capitalized") o.stem_capitalized = on;
     else if (key == "repair_russian") o.repair_russian = on;
+    else if (key == "exact_forms") o.exact_forms = on;
     else throw std::invalid_argument("unknown analysis option '" + std::string(key) + "'");
   }
   return o;

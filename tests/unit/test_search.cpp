@@ -309,3 +309,61 @@ TEST_CASE("pruning deletes articles gone from a full dump, and refuses a truncat
   searcher.reopen();
   CHECK(searcher.database().get_doccount() == 8);
 }
+
+TEST_CASE("the index holds spelling data for words seen at least twice") {
+  Xapian::Database db(sample().path());
+  // «сотрудничества» occurs three times in the sample.
+  CHECK(db.get_spelling_suggestion("сотрудничиства") == "сотрудничества");
+  CHECK(db.get_spelling_suggestion("cooperatoin").empty() == false);
+  // Stopwords and numbers are left out; a known word needs no suggestion.
+  bool stopword = false, number = false;
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) {
+    if (*it == "и" || *it == "the") stopword = true;
+    if ((*it).find_first_of("0123456789") != std::string::npos) number = true;
+  }
+  CHECK_FALSE(stopword);
+  CHECK_FALSE(number);
+  CHECK(db.get_spelling_suggestion("сотрудничества").empty());
+}
+
+TEST_CASE("a single-threaded, a sharded and an incremental build hold the same spelling data") {
+  auto spellings = [](const std::string& path) {
+    std::map<std::string, Xapian::doccount> out;
+    Xapian::Database db(path);
+    for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) out[*it] = it.get_termfreq();
+    return out;
+  };
+  test::TempDir dir;
+  IndexOptions one = test::index_options((dir.path() / "one").string(), {test::sample_jsonl().string()});
+  one.jobs = 1;
+  run_index(one);
+  IndexOptions three = test::index_options((dir.path() / "three").string(), {test::sample_jsonl().string()});
+  three.jobs = 3;
+  run_index(three);
+  const auto a = spellings(index_dir::resolve((dir.path() / "one").string()));
+  CHECK(a.size() > 100);
+  CHECK(a == spellings(index_dir::resolve((dir.path() / "three").string())));
+  CHECK(a == spellings(sample().path()));
+}
+
+TEST_CASE("exact_forms=1 indexes body words' exact forms, and exact forms then rank first") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "in.jsonl",
+                   R"({"id":"stem-only","lang":"ru","title":"Заметка","body":"Прошли встречи министров. Встречи продолжатся."})"
+                   "\n"
+                   R"({"id":"exact","lang":"ru","title":"Заметка","body":"Прошла встреча министров. Другие темы."})"
+                   "\n");
+  IndexOptions opt = test::index_options((dir.path() / "idx").string(), {(dir.path() / "in.jsonl").string()});
+  opt.analysis.exact_forms = true;
+  run_index(opt);
+  Xapian::Database db(index_dir::resolve((dir.path() / "idx").string()));
+  CHECK(db.get_termfreq("встреча") == 1);
+  CHECK(db.get_termfreq("встречи") == 1);
+  Searcher s(index_dir::resolve((dir.path() / "idx").string()));
+  const SearchResult r = s.search(request("встреча"));
+  REQUIRE(r.hits.size() == 2);
+  CHECK(r.hits[0].id == "exact");
+
+  // The default indexes body words by stem only.
+  CHECK(Xapian::Database(sample().path()).get_termfreq("встреча") == 0);
+}
