@@ -170,6 +170,16 @@ SearchRequest parse_search_request(const Params& params, const ApiLimits& limits
         start = comma + 1;
       }
       r.facets_given = true;
+    } else if (name == "recency") {
+      single(name);
+      // A plain decimal 0..10: "0", "1", "2.5".
+      double v = -1;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+      if (value.empty() || value.size() > 8 || ec != std::errc() || end != value.data() + value.size() ||
+          !(v >= 0 && v <= 10)) {
+        throw ApiError("bad_recency", "'recency' must be a number from 0 to 10");
+      }
+      r.recency = v;
     } else if (name == "format") {
       single(name);
       if (value != "json" && value != "atom" && value != "csv") {

@@ -48,6 +48,9 @@ struct SearchRequest {
   std::vector<std::string> facets;
   bool facets_given = false;
   std::string format = "json";  // json | atom | csv
+  // Recency boost for relevance sorting, 0..10; negative: the server's
+  // default (search.recency_weight).
+  double recency = -1;
 };
 
 inline const std::vector<std::string>& all_facets() {

@@ -112,8 +112,11 @@ void apply_config_json(const std::string& text, Config& cfg) {
     s.number("proximity_weight", so.ranking.proximity_weight, 0, 10);
     s.number("proximity_window", so.ranking.proximity_window, 1, 50);
     s.number("proximity_max_words", so.ranking.proximity_max_words, 0, 64);
+    s.number("recency_weight", so.ranking.recency_weight, 0, 10);
+    s.number("recency_half_life_days", so.ranking.recency_half_life_days, 1, 36500);
     s.reject_unknown({"time_limit_seconds", "snippet_chars", "max_facet_values", "exact_form_weight",
-                      "title_weight", "proximity_weight", "proximity_window", "proximity_max_words"});
+                      "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
+                      "recency_weight", "recency_half_life_days"});
   }
   top.reject_unknown({"db", "listen", "threads", "read_timeout_seconds", "write_timeout_seconds",
                       "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search"});

@@ -19,7 +19,8 @@ the index in DIR and prints MRR@k, Recall@k and nDCG@k (k = 10 by default)
 for the queries with a relevant judgment in the qrels file
 (qid<TAB>docid<TAB>grade). --lang keeps only queries in one language.
 --ranking tries other ranking weights: exact_form_weight, title_weight,
-proximity_weight, proximity_window (see config/searchd.json).
+proximity_weight, proximity_window, recency_weight, recency_half_life_days
+(see config/searchd.json).
 Exit codes: 0 success, 1 failure, 2 usage error.
 )";
 
@@ -57,6 +58,8 @@ int main(int argc, char** argv) {
         if (key == "exact_form_weight") r.exact_form_weight = v;
         else if (key == "title_weight") r.title_weight = v;
         else if (key == "proximity_weight") r.proximity_weight = v;
+        else if (key == "recency_weight") r.recency_weight = v;
+        else if (key == "recency_half_life_days") r.recency_half_life_days = v;
         else if (key == "proximity_window") r.proximity_window = static_cast<unsigned>(v);
         else if (key == "proximity_max_words") r.proximity_max_words = static_cast<unsigned>(v);
         else {

@@ -28,6 +28,11 @@ struct RankingOptions {
   double proximity_weight = 0.1;
   unsigned proximity_window = 3;     // "close": both words within this many positions
   unsigned proximity_max_words = 4;  // longer queries get no proximity boost
+  // Recency boost, off by default (a request turns it on with recency=W):
+  // an article gains W x 0.5^(age / half-life) on top of its BM25 score,
+  // its age counted in months back from the newest article in the index.
+  double recency_weight = 0;
+  double recency_half_life_days = 365;
 };
 
 struct ParsedQuery {

@@ -367,3 +367,35 @@ TEST_CASE("exact_forms=1 indexes body words' exact forms, and exact forms then r
   // The default indexes body words by stem only.
   CHECK(Xapian::Database(sample().path()).get_termfreq("встреча") == 0);
 }
+
+TEST_CASE("recency=W lifts newer articles among equally relevant ones, and only when asked") {
+  test::TempDir dir;
+  std::string jsonl;
+  // The same text, ten years apart; the older comes first, so it wins the tie.
+  for (const char* d : {"2014-03-10", "2024-03-10"}) {
+    jsonl += std::string(R"({"id":"water-)") + d + R"(","lang":"en","date":")" + d +
+             R"(","title":"Water talks","body":"Ministers discussed water sharing on the river."})" "\n";
+  }
+  jsonl += R"({"id":"other","lang":"en","date":"2024-05-01","title":"Energy","body":"A grid deal."})" "\n";
+  test::write_file(dir.path() / "in.jsonl", jsonl);
+  IndexOptions opt = test::index_options((dir.path() / "idx").string(), {(dir.path() / "in.jsonl").string()});
+  opt.jobs = 1;
+  run_index(opt);
+  Searcher s(index_dir::resolve((dir.path() / "idx").string()));
+
+  const SearchResult plain = s.search(request("water"));
+  REQUIRE(plain.hits.size() == 2);
+  CHECK(plain.hits[0].id == "water-2014-03-10");
+  CHECK(plain.hits[0].score == Approx(plain.hits[1].score));
+
+  const SearchResult boosted = s.search(request("water", {{"recency", "2"}}));
+  REQUIRE(boosted.hits.size() == 2);  // a boost never adds matches
+  CHECK(boosted.hits[0].id == "water-2024-03-10");
+  CHECK(boosted.hits[0].score > boosted.hits[1].score);
+
+  // Date sorting ignores it; bad values are 400s.
+  CHECK(s.search(request("water", {{"recency", "2"}, {"sort", "date"}})).hits[0].id == "water-2014-03-10");
+  CHECK_THROWS_AS(request("water", {{"recency", "11"}}), ApiError);
+  CHECK_THROWS_AS(request("water", {{"recency", "nan"}}), ApiError);
+  CHECK_THROWS_AS(request("water", {{"recency", "1e3"}}), ApiError);
+}
