@@ -135,7 +135,8 @@ std::string content_hash(const Article& a) {
 void SpellingCounts::add(std::string_view word) {
   size_t chars = 0;
   for (unsigned char c : word) {
-    if (c >= '0' && c <= '9') return;  // model numbers, dates: not words to suggest
+    // Letters only (and inner - or '): no model numbers, dates, @handles.
+    if (c < 0x80 && !(c >= 'a' && c <= 'z') && c != '-' && c != '\'') return;
     if ((c & 0xC0) != 0x80) ++chars;
   }
   if (chars < kMinChars || chars > kMaxChars) return;

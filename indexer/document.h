@@ -17,7 +17,8 @@ namespace letopis {
 // Word frequencies for Xapian's spelling table (searchd's "did you mean"),
 // counted while documents are built and written once, at the end of a run:
 // an add_spelling() per occurrence would cost Xapian a map update per word.
-// Words are exact normalized forms of 3 to 32 letters without digits, in any
+// Words are exact normalized forms of 3 to 32 letters (no digits or other
+// signs but an inner - or '), in any
 // of the three languages (Xapian 1.4 keeps one spelling table per database).
 class SpellingCounts {
  public:
