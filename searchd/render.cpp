@@ -61,6 +61,14 @@ std::string render_search_json(const SearchRequest& req, const SearchResult& res
   add("org", req.orgs);
   if (!res.from.empty()) filters["from"] = iso_date(res.from);
   if (!res.to.empty()) filters["to"] = iso_date(res.to);
+  json query = {{"q", req.q}, {"lang", res.lang}, {"relaxed", res.relaxed}, {"fallback", res.fallback}};
+  // The results are for `searched`, not for what was typed: say so, and why.
+  if (!res.corrected.empty()) {
+    query["searched"] = res.corrected;
+    query["corrected"] = res.layout_corrected ? "layout" : "spelling";
+  }
+  query["layout_corrected"] = res.layout_corrected;
+  if (!res.suggestion.empty()) query["did_you_mean"] = res.suggestion;
   json out = {
       {"total", res.total},
       {"total_exact", res.total_exact},
@@ -70,7 +78,7 @@ std::string render_search_json(const SearchRequest& req, const SearchResult& res
       {"hits", std::move(hits)},
       {"facets", std::move(facets)},
       {"filters", std::move(filters)},
-      {"query", {{"q", req.q}, {"lang", res.lang}, {"relaxed", res.relaxed}, {"fallback", res.fallback}}},
+      {"query", query},
       {"timed_out", res.timed_out},
       {"took_ms", res.took_ms},
   };

@@ -147,12 +147,104 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options)
 
 SearchResult Searcher::search(const SearchRequest& request) {
   try {
-    return run(request);
+    return answer(request);
   } catch (const Xapian::DatabaseModifiedError&) {
     // The indexer committed a new revision under us: reopen and retry once.
     db_.reopen();
-    return run(request);
+    return answer(request);
   }
+}
+
+unsigned Searcher::word_freq(std::string_view word) {
+  // Known if every part of the word is: the smallest document count of
+  // their stems (a Cyrillic word without Kazakh letters may be either).
+  std::vector<analysis::Token> tokens;
+  analysis::Analyzer& a = builder_.analyzer();
+  a.tokenize(word, analysis::Lang::unknown, tokens);
+  unsigned freq = 0;
+  bool any = false;
+  for (const auto& t : tokens) {
+    if (t.kind == analysis::TokenKind::compound) continue;
+    unsigned best = 0;
+    for (analysis::Lang l : {t.stem_lang, analysis::Lang::kk}) {
+      if (l == analysis::Lang::kk && t.stem_lang != analysis::Lang::ru && t.stem_lang != analysis::Lang::kk) continue;
+      std::string s = l == analysis::Lang::unknown ? t.text : a.stem(t.text, l);
+      if (s.empty()) s = t.text;
+      best = std::max<unsigned>(best, db_.get_termfreq(schema::term(schema::prefix::stem, s)));
+    }
+    freq = any ? std::min(freq, best) : best;
+    any = true;
+  }
+  return freq;
+}
+
+SearchResult Searcher::answer(const SearchRequest& req) {
+  const auto t0 = std::chrono::steady_clock::now();
+  SearchResult res = run(req);
+  if (!options_.correct_queries || req.q.empty()) return res;
+  // The precision guard: a query that found every word is never rewritten.
+  const bool weak = res.total == 0 || res.relaxed;
+  Vocabulary vocab;
+  vocab.freq = [this](std::string_view w) { return word_freq(w); };
+  // Not Database::get_spelling_suggestion: its fragments are bytes, so for
+  // two-byte Cyrillic letters it compares a typo with most of the table
+  // (about 100 ms measured). The words one edit away, probed in the
+  // spelling table in sorted order, take a millisecond or two.
+  vocab.spelling = [this](std::string_view w) {
+    std::string best;
+    Xapian::doccount best_freq = 0;
+    Xapian::TermIterator it = db_.spellings_begin();
+    const Xapian::TermIterator end = db_.spellings_end();
+    for (const std::string& c : one_edit_away(w)) {
+      it.skip_to(c);
+      if (it == end) break;
+      if (*it == c && it.get_termfreq() > best_freq) {
+        best = c;
+        best_freq = it.get_termfreq();
+      }
+    }
+    return best;
+  };
+  vocab.normalize = [this](std::string_view w) {
+    std::vector<analysis::Token> tokens;
+    builder_.analyzer().tokenize(w, analysis::Lang::unknown, tokens);
+    return tokens.size() == 1 ? tokens[0].text : std::string();
+  };
+  // A rewrite is taken only if it finds documents with all its words where
+  // the typed query did not.
+  auto better = [&](const SearchResult& r) { return r.total > 0 && (res.total == 0 || (res.relaxed && !r.relaxed)); };
+  auto finish = [&](SearchResult r) {
+    r.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  };
+  if (weak) {
+    const std::string layout = layout_candidate(req.q, vocab);
+    if (!layout.empty()) {
+      SearchRequest alt = req;
+      alt.q = layout;
+      SearchResult r = run(alt);
+      if (better(r)) {
+        r.corrected = layout;
+        r.original = req.q;
+        r.layout_corrected = true;
+        return finish(std::move(r));
+      }
+    }
+  }
+  const std::string fixed = spelling_candidate(req.q, vocab);
+  if (fixed.empty()) return finish(std::move(res));
+  if (weak) {
+    SearchRequest alt = req;
+    alt.q = fixed;
+    SearchResult r = run(alt);
+    if (better(r)) {
+      r.corrected = fixed;
+      r.original = req.q;
+      return finish(std::move(r));
+    }
+  }
+  res.suggestion = fixed;
+  return finish(std::move(res));
 }
 
 SearchResult Searcher::run(const SearchRequest& req) {

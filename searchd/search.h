@@ -16,6 +16,7 @@
 #include "indexer/article.h"
 #include "searchd/api.h"
 #include "searchd/query.h"
+#include "searchd/rewrite.h"
 
 namespace letopis::searchd {
 
@@ -42,12 +43,19 @@ struct SearchResult {
   bool timed_out = false;      // the time limit cut the match short
   std::string from, to;        // the date range applied (YYYYMMDD)
   double took_ms = 0;
+  // Query correction (searchd/rewrite.h). When the query as typed found
+  // nothing, or not every word, and a corrected query finds more, the
+  // results are the corrected query's: corrected holds it, original what
+  // was typed. Otherwise suggestion may offer a spelling fix ("did you mean").
+  std::string corrected, original, suggestion;
+  bool layout_corrected = false;  // corrected is the query on the other keyboard layout
 };
 
 struct SearchOptions {
   double time_limit_seconds = 2.0;  // per query, Enquire::set_time_limit
   size_t snippet_chars = 240;       // length of a snippet
   size_t max_facet_values = 50;     // values returned per facet
+  bool correct_queries = true;      // wrong keyboard layout and typos (see SearchResult)
   RankingOptions ranking;
 };
 
@@ -71,6 +79,8 @@ class Searcher {
 
  private:
   SearchResult run(const SearchRequest& request);
+  SearchResult answer(const SearchRequest& request);
+  unsigned word_freq(std::string_view word);
   std::string path_;
   Xapian::Database db_;
   SearchOptions options_;

@@ -97,6 +97,18 @@ TEST_CASE("an English query for 'meetings' finds 'meeting'") {
   }
 }
 
+TEST_CASE("a query on the wrong layout is searched converted, and the response says so with both forms") {
+  const json j = get_json("/api/search?q=dcnhtxf");  // «встреча» typed on QWERTY
+  CHECK(has(hit_ids(j), "sample-0001"));
+  CHECK(j.at("query").at("q") == "dcnhtxf");
+  CHECK(j.at("query").at("searched") == "встреча");
+  CHECK(j.at("query").at("corrected") == "layout");
+  CHECK(j.at("query").at("layout_corrected") == true);
+  const json plain = get_json("/api/search?q=" + httplib::detail::encode_query_param("встреча"));
+  CHECK(plain.at("query").at("layout_corrected") == false);
+  CHECK_FALSE(plain.at("query").contains("searched"));
+}
+
 TEST_CASE("the search response carries facets, filters and timing") {
   const json j = get_json("/api/search?q=water&lang=en&facets=year,lang");
   CHECK(j.at("facets").contains("year"));

@@ -208,7 +208,9 @@ TEST_CASE("with stemming switched off, «встречами» no longer finds «
   IndexOptions opt = test::index_options(dir.str(), {test::sample_jsonl().string()});
   opt.analysis = analysis::AnalysisOptions::parse("stem=0");
   run_index(opt);
-  Searcher s(index_dir::resolve(dir.str()));
+  SearchOptions no_correction;  // "did you mean" would turn meetings into meeting
+  no_correction.correct_queries = false;
+  Searcher s(index_dir::resolve(dir.str()), no_correction);
   CHECK_FALSE(contains(ids(s.search(request("встречами"))), "sample-0001"));
   CHECK(contains(ids(s.search(request("встреча"))), "sample-0001"));
   CHECK_FALSE(contains(ids(s.search(request("meetings"))), "sample-0002"));
@@ -398,4 +400,37 @@ TEST_CASE("recency=W lifts newer articles among equally relevant ones, and only 
   CHECK_THROWS_AS(request("water", {{"recency", "11"}}), ApiError);
   CHECK_THROWS_AS(request("water", {{"recency", "nan"}}), ApiError);
   CHECK_THROWS_AS(request("water", {{"recency", "1e3"}}), ApiError);
+}
+
+TEST_CASE("queries on the wrong layout or with a typo are corrected, and say so; correct ones never") {
+  Searcher s(sample().path());
+  struct Case {
+    const char* typed;
+    const char* searched;
+    bool layout;
+  };
+  for (const Case& c : {Case{"dcnhtxf", "встреча", true}, Case{"Ефырлуте", "Tashkent", true},
+                        Case{"сотрудничиства", "сотрудничества", false}, Case{"Ташкнете", "ташкенте", false}}) {
+    INFO(c.typed);
+    const SearchResult typed_as_is = [&] {
+      SearchOptions off;
+      off.correct_queries = false;
+      return Searcher(sample().path(), off).search(request(c.typed));
+    }();
+    CHECK(typed_as_is.total == 0);  // the case is real: as typed, nothing
+    const SearchResult r = s.search(request(c.typed));
+    CHECK(r.total > 0);
+    CHECK(r.corrected == c.searched);
+    CHECK(r.original == c.typed);
+    CHECK(r.layout_corrected == c.layout);
+  }
+  // Precision: queries that find what they ask for are never rewritten.
+  for (const char* q : {"встреча", "Tashkent", "water", "meeting", "водные ресурсы"}) {
+    INFO(q);
+    const SearchResult r = s.search(request(q));
+    CHECK(r.total > 0);
+    CHECK(r.corrected.empty());
+    CHECK(r.suggestion.empty());
+    CHECK_FALSE(r.layout_corrected);
+  }
 }
