@@ -88,6 +88,7 @@ void apply_config_json(const std::string& text, Config& cfg) {
     throw std::invalid_argument("config: 'listen' must be HOST:PORT");
   }
   top.number("threads", cfg.server.threads, 1, 256);
+  top.number("max_connections", cfg.server.max_connections, 1, 65536);
   top.number("read_timeout_seconds", cfg.server.read_timeout_seconds, 1, 300);
   top.number("write_timeout_seconds", cfg.server.write_timeout_seconds, 1, 300);
   top.number("keep_alive_seconds", cfg.server.keep_alive_seconds, 0, 300);
@@ -125,7 +126,7 @@ void apply_config_json(const std::string& text, Config& cfg) {
                       "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
                       "recency_weight", "recency_half_life_days"});
   }
-  top.reject_unknown({"db", "listen", "threads", "read_timeout_seconds", "write_timeout_seconds",
+  top.reject_unknown({"db", "listen", "threads", "max_connections", "read_timeout_seconds", "write_timeout_seconds",
                       "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search"});
 }
 

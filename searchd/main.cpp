@@ -1,5 +1,6 @@
 // letopis-searchd: serves a Letopis index over HTTP. See README.md.
 #include <pthread.h>
+#include <sys/resource.h>
 #include <signal.h>
 
 #include <atomic>
@@ -76,6 +77,23 @@ int main(int argc, char** argv) {
   if (cfg.service.db_dir.empty()) {
     std::cerr << "letopis-searchd: --db DIR (or \"db\" in the config) is required\n\n" << kUsage;
     return 2;
+  }
+
+  // Every connection holds a socket and, once it has searched, a Database
+  // (about 8 files): take what the hard limit allows, and say if it cannot
+  // cover max_connections (the systemd unit sets LimitNOFILE).
+  if (rlimit nofile{}; getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+    if (nofile.rlim_cur < nofile.rlim_max) {
+      nofile.rlim_cur = nofile.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &nofile);
+    }
+    getrlimit(RLIMIT_NOFILE, &nofile);
+    const rlim_t want = static_cast<rlim_t>(cfg.server.max_connections) + 8 * static_cast<rlim_t>(cfg.server.threads) + 64;
+    if (nofile.rlim_cur != RLIM_INFINITY && nofile.rlim_cur < want) {
+      std::cerr << "letopis-searchd: warning: the open-files limit is " << nofile.rlim_cur << ", below the " << want
+                << " that max_connections " << cfg.server.max_connections << " and " << cfg.server.threads
+                << " threads need; raise it (ulimit -n, systemd LimitNOFILE) or lower max_connections\n";
+    }
   }
 
   // Signals are taken by one thread with sigwait, never inside a handler.

@@ -2,9 +2,105 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace letopis::searchd {
+namespace {
+
+// cpp-httplib holds a worker thread per connection, for as long as the
+// connection lives (read timeouts included). With a fixed pool, a few
+// thousand idle or slow connections would queue every real request behind
+// them for minutes. This pool keeps `core` threads and grows, one thread per
+// waiting connection, up to `max`; threads beyond the core leave after
+// `idle` without work. A connection costs a thread (a stack, mostly
+// untouched) and a file descriptor, not a Database: a thread opens its
+// Database on its first search.
+class ElasticPool : public httplib::TaskQueue {
+ public:
+  ElasticPool(size_t core, size_t max, std::chrono::seconds idle) : core_(core), max_(std::max(core, max)), idle_(idle) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (size_t i = 0; i < core_; ++i) spawn_locked(true);
+  }
+  ~ElasticPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    std::list<std::thread> done;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(fn));
+      if (waiting_ < jobs_.size() && threads_ < max_) spawn_locked(false);
+      else ready_.notify_one();
+      done.swap(finished_);
+    }
+    for (auto& t : done) t.join();  // threads that left for idleness
+  }
+
+  void shutdown() override {
+    std::list<std::thread> all;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+      ready_.notify_all();
+    }
+    // Workers drain the queue first, as httplib's ThreadPool does.
+    for (;;) {
+      std::list<std::thread> batch;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        batch.splice(batch.end(), running_);
+        batch.splice(batch.end(), finished_);
+      }
+      if (batch.empty()) break;
+      for (auto& t : batch) t.join();
+    }
+  }
+
+ private:
+  void spawn_locked(bool core) {
+    ++threads_;
+    running_.emplace_back();
+    auto self = std::prev(running_.end());
+    *self = std::thread([this, core, self] { work(core, self); });
+  }
+
+  void work(bool core, std::list<std::thread>::iterator self) {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      ++waiting_;
+      const bool woke = core ? (ready_.wait(lock, [&] { return stopping_ || !jobs_.empty(); }), true)
+                             : ready_.wait_for(lock, idle_, [&] { return stopping_ || !jobs_.empty(); });
+      --waiting_;
+      if (jobs_.empty() && (stopping_ || !woke)) break;
+      if (jobs_.empty()) continue;
+      std::function<void()> fn = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      fn();
+      lock.lock();
+    }
+    --threads_;
+    // Another thread joins this one; a stopping pool joins them all.
+    if (!stopping_) finished_.splice(finished_.end(), running_, self);
+  }
+
+  const size_t core_, max_;
+  const std::chrono::seconds idle_;
+  std::mutex mu_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::list<std::thread> running_, finished_;
+  size_t threads_ = 0, waiting_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace
 
 struct Server::Impl {
   Service& service;
@@ -31,8 +127,11 @@ struct Server::Impl {
 
 Server::Server(Service& service, ServerConfig cfg) : impl_(std::make_unique<Impl>(service, std::move(cfg))) {
   auto& http = impl_->http;
-  const int threads = impl_->cfg.threads > 0 ? impl_->cfg.threads : 8;
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  const size_t threads = static_cast<size_t>(impl_->cfg.threads > 0 ? impl_->cfg.threads : 8);
+  const size_t max_connections = static_cast<size_t>(std::max(impl_->cfg.max_connections, impl_->cfg.threads));
+  http.new_task_queue = [threads, max_connections] {
+    return new ElasticPool(threads, max_connections, std::chrono::seconds(30));
+  };
   // Without TCP_NODELAY every response waits for the client's delayed ACK
   // (40 ms on Linux); see ../shared/DEBIAN-NOTES.md.
   http.set_tcp_nodelay(true);

@@ -12,10 +12,12 @@ namespace letopis::searchd {
 struct ServerConfig {
   std::string host = "127.0.0.1";  // loopback by default; put nginx in front
   int port = 8080;                 // 0 picks a free port (tests)
-  // Worker threads, each with its own Database. cpp-httplib holds a thread
-  // per keep-alive connection, so this is also how many clients are served
-  // at once; a Database costs a few file descriptors and little memory.
+  // Worker threads kept ready, each with its own Database once it has
+  // searched. cpp-httplib holds a thread per connection, so the pool grows
+  // past this, a thread per open connection, up to max_connections (idle or
+  // slow clients cannot starve the rest); extra threads leave after 30 s idle.
   int threads = 32;
+  int max_connections = 2048;
   int read_timeout_seconds = 5;    // slow clients are cut off after this
   int write_timeout_seconds = 5;
   int keep_alive_seconds = 5;
