@@ -36,9 +36,11 @@ std::string parse_jsonl_record(std::string_view line, Article& a) {
   nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
     // Re-parse with exceptions only on this rare path, for the precise message.
+    // Not only parse_error: a number out of double's range ("1e400") is an
+    // out_of_range, and must reject this record, not end the run.
     try {
       nlohmann::json again = nlohmann::json::parse(line.begin(), line.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
       return std::string("malformed JSON: ") + e.what();
     }
     return "malformed JSON";
@@ -47,7 +49,9 @@ std::string parse_jsonl_record(std::string_view line, Article& a) {
   std::string why;
   auto id = j.find("id");
   if (id == j.end() || id->is_null()) return "missing required field 'id'";
-  if (id->is_number_integer()) {
+  if (id->is_number_unsigned()) {  // any id >= 0: 2^63 and above do not fit a long long
+    a.id = std::to_string(id->get<unsigned long long>());
+  } else if (id->is_number_integer()) {
     a.id = std::to_string(id->get<long long>());
   } else if (id->is_string()) {
     a.id = clean_field(id->get<std::string>());

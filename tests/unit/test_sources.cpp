@@ -73,6 +73,26 @@ TEST_CASE("bad JSON Lines records are rejected with their line and reason") {
   CHECK_THAT(by_line[11], Catch::Contains("object"));
 }
 
+TEST_CASE("a number out of double's range rejects its record, not the run") {
+  // Found by fuzz/fuzz_jsonl.cpp: nlohmann::json reports "1e400" as
+  // out_of_range, not parse_error, and it escaped parse_jsonl_record().
+  test::TempDir dir;
+  const auto path = dir.path() / "in.jsonl";
+  test::write_file(path, std::string(kGood) + "\n" +
+                             R"({"id":"a2","title":"t","views":1e400})" "\n" +
+                             R"({"id":"a3","title":"t","extra":[-1e999]})" "\n" +
+                             R"({"id":18446744073709551615,"title":"ok"})" "\n");
+  const Collected c = read_all(path.string());
+  REQUIRE(c.articles.size() == 2);
+  CHECK(c.articles[1].id == "18446744073709551615");  // not wrapped to -1
+  REQUIRE(c.errors.size() == 2);
+  CHECK(c.errors[0].where.line == 2);
+  CHECK(c.errors[1].where.line == 3);
+  for (const auto& e : c.errors) CHECK_THAT(e.reason, Catch::Contains("malformed JSON"));
+  Article a;
+  CHECK_THAT(parse_jsonl_record(R"({"id":"x","title":"t","n":1e400})", a), Catch::Contains("number overflow"));
+}
+
 TEST_CASE("gzip and zstd inputs read the same as plain ones") {
   test::TempDir dir;
   std::string content;
