@@ -164,6 +164,14 @@ void append_utf8(const icu::UnicodeString& s, int32_t begin, int32_t end, std::s
   }
 }
 
+// normalize() on one token, with the analyzer's ё option.
+void renormalize(std::string& word, bool fold_yo) {
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(word);
+  normalize_in_place(u, NormalizeOptions{true, fold_yo});
+  word.clear();
+  u.toUTF8String(word);
+}
+
 // stem_language() on a UTF-16 range, without decoding UTF-8 again.
 Lang stem_language_utf16(const icu::UnicodeString& s, int32_t begin, int32_t end, Lang text_lang) {
   // The letters that matter are all in the BMP: code units will do.
@@ -323,9 +331,15 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
       append_utf8(buf, start, end, utf8);
     }
     const bool is_number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
+    bool joined = false;
     if (!is_number && utf8.find('.') != std::string::npos) {
       // Dotted abbreviations ("т.е", "u.s") are indexed without the dots.
       std::erase(utf8, '.');
+      // Their letters now form one run: fold look-alikes across it, as
+      // normalize() does within a word, so that the token stays normalized
+      // and "т.e" typed with a Latin e is "те" (found by fuzz_analyzer).
+      renormalize(utf8, opts.fold_yo);
+      joined = true;
     }
     if (utf8.empty() || utf8.size() > kMaxTokenBytes) {
       close_chain();
@@ -341,7 +355,9 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
     t.text = utf8;
     t.position = position++;
     t.kind = is_number ? TokenKind::number : TokenKind::word;
-    t.stem_lang = is_number || capitalized ? Lang::unknown : stem_language_utf16(buf, start, end, text_lang);
+    t.stem_lang = is_number || capitalized ? Lang::unknown
+                  : joined                   ? stem_language(t.text, text_lang)
+                                             : stem_language_utf16(buf, start, end, text_lang);
     if (!is_number) {
       if (!continues_chain) chain_first = out.size();
       ++chain_len;

@@ -128,6 +128,21 @@ TEST_CASE("initials, abbreviations, acronyms and numbers are tokens") {
   CHECK(has(t, "2,5"));
 }
 
+TEST_CASE("a dotted abbreviation folds look-alikes across its dots and stays normalized") {
+  // Found by fuzz/fuzz_analyzer.cpp: the dots split the letters into runs,
+  // so "т.e" with a Latin e became the mixed-script token "тe".
+  Analyzer a;
+  CHECK(texts(a, "т.e.") == std::vector<std::string>{"те"});
+  CHECK(texts(a, "т.е.") == std::vector<std::string>{"те"});
+  std::vector<Token> toks;
+  a.tokenize("Т.ЕKGB", Lang::ru, toks);  // mostly Latin: the Cyrillic look-alikes become Latin
+  REQUIRE(toks.size() == 1);
+  CHECK(toks[0].text == "tekgb");
+  CHECK(normalize(toks[0].text) == toks[0].text);
+  CHECK(toks[0].stem_lang == Lang::en);
+  CHECK(toks[0].stem_lang == stem_language(toks[0].text, Lang::ru));
+}
+
 TEST_CASE("Kazakh letters and mixed scripts tokenize as words") {
   Analyzer a;
   auto t = texts(a, "Қазақстанның әлеуеті және UNRCCA-ның өңірлік қауіпсіздігі");
