@@ -49,7 +49,7 @@ struct ParsedQuery {
 class QueryBuilder {
  public:
   explicit QueryBuilder(RankingOptions ranking = {}, analysis::AnalysisOptions analysis = {})
-      : analyzer_(analysis), ranking_(ranking) {}
+      : analyzer_(analysis, analysis::kServeStemCacheEntries), ranking_(ranking) {}
 
   // Parses the text. Never throws on user syntax; ApiError only for a query
   // that is too complex (more than kMaxWords words or kMaxDepth nesting).

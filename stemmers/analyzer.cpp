@@ -181,15 +181,14 @@ Lang stem_language_utf16(const icu::UnicodeString& s, int32_t begin, int32_t end
   return mix.stem_lang(text_lang);
 }
 
-// Most words of a news text are frequent ones: remembering their stems
-// saves most of the Snowball work. Bounded, so memory stays flat.
-constexpr size_t kStemCacheEntries = 1 << 17;
-
 }  // namespace
 
 struct Analyzer::Impl {
-  explicit Impl(AnalysisOptions o) : options(o) {}
+  Impl(AnalysisOptions o, size_t cache) : options(o), cache_entries(cache) {}
   AnalysisOptions options;
+  // Most words of a news text are frequent ones: remembering their stems
+  // saves most of the Snowball work. Bounded (cleared when full).
+  size_t cache_entries;
   std::unique_ptr<icu::BreakIterator> words = clone_word_iterator();
   Xapian::Stem russian{"russian"};
   Xapian::Stem english{"english"};
@@ -210,7 +209,8 @@ struct Analyzer::Impl {
   }
 };
 
-Analyzer::Analyzer(AnalysisOptions options) : impl_(std::make_unique<Impl>(options)) {}
+Analyzer::Analyzer(AnalysisOptions options, size_t stem_cache_entries)
+    : impl_(std::make_unique<Impl>(options, stem_cache_entries)) {}
 
 const AnalysisOptions& Analyzer::options() const { return impl_->options; }
 
@@ -262,7 +262,7 @@ std::string Analyzer::stem(std::string_view word, Lang lang) {
   auto it = cache.find(impl_->scratch);
   if (it != cache.end()) return it->second;
   std::string s = impl_->stem_uncached(impl_->scratch, lang);
-  if (cache.size() >= kStemCacheEntries) cache.clear();
+  if (cache.size() >= impl_->cache_entries) cache.clear();
   cache.emplace(impl_->scratch, s);
   return s;
 }
@@ -374,14 +374,15 @@ namespace {
 
 class TextStemmer : public Xapian::StemImplementation {
  public:
-  TextStemmer(Lang text_lang, AnalysisOptions options) : text_lang_(text_lang), options_(options) {}
+  TextStemmer(Lang text_lang, AnalysisOptions options, size_t cache_entries)
+      : text_lang_(text_lang), cache_entries_(cache_entries), options_(options) {}
   // Snippets ask for every word of every hit's text: the same few thousand
   // words again and again, so their stems are remembered (bounded).
   std::string operator()(const std::string& word) override {
     auto it = cache_.find(word);
     if (it != cache_.end()) return it->second;
     std::string s = analyse(word);
-    if (cache_.size() >= kStemCacheEntries) cache_.clear();
+    if (cache_.size() >= cache_entries_) cache_.clear();
     cache_.emplace(word, s);
     return s;
   }
@@ -407,6 +408,7 @@ class TextStemmer : public Xapian::StemImplementation {
   }
 
   Lang text_lang_;
+  size_t cache_entries_;
   std::unordered_map<std::string, std::string> cache_;
   AnalysisOptions options_;
   Xapian::Stem russian_{"russian"};
@@ -416,8 +418,8 @@ class TextStemmer : public Xapian::StemImplementation {
 
 }  // namespace
 
-Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options) {
-  return Xapian::Stem(new TextStemmer(text_lang, options));
+Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options, size_t stem_cache_entries) {
+  return Xapian::Stem(new TextStemmer(text_lang, options, stem_cache_entries));
 }
 
 }  // namespace letopis::analysis

@@ -60,9 +60,16 @@ struct AnalysisOptions {
   bool operator==(const AnalysisOptions&) const = default;
 };
 
+// Stems remembered per language by an Analyzer (and by a text stemmer): the
+// indexer's single analyzer per shard sees the whole vocabulary and gains
+// from a large cache; searchd keeps a small one per worker thread and
+// language, so that its memory stays flat under any traffic.
+inline constexpr size_t kIndexStemCacheEntries = size_t{1} << 17;
+inline constexpr size_t kServeStemCacheEntries = size_t{1} << 12;
+
 class Analyzer {
  public:
-  explicit Analyzer(AnalysisOptions options = {});
+  explicit Analyzer(AnalysisOptions options = {}, size_t stem_cache_entries = kIndexStemCacheEntries);
   ~Analyzer();
   Analyzer(const Analyzer&) = delete;
   Analyzer& operator=(const Analyzer&) = delete;
@@ -96,6 +103,7 @@ Lang stem_language(std::string_view normalized_word, Lang text_lang);
 // (numbers stem to themselves). Give it to MSet::snippet() so that every
 // indexed form of a query word is highlighted. Each returned Stem is
 // thread-compatible: do not share one between threads.
-Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options = {});
+Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options = {},
+                               size_t stem_cache_entries = kServeStemCacheEntries);
 
 }  // namespace letopis::analysis
