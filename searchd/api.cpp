@@ -32,6 +32,8 @@ std::string ymd(int y, int m, int d) {
   return buf;
 }
 
+}  // namespace
+
 uint32_t parse_bounded(const std::string& name, const std::string& v, uint32_t lo, uint32_t hi,
                        const std::string& code) {
   if (!all_digits(v) || v.size() > 9) {
@@ -43,8 +45,6 @@ uint32_t parse_bounded(const std::string& name, const std::string& v, uint32_t l
   }
   return n;
 }
-
-}  // namespace
 
 bool valid_text(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());

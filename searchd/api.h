@@ -64,6 +64,11 @@ inline const std::vector<std::string>& all_facets() {
 // limit, impossible dates, page or per_page out of bounds.
 SearchRequest parse_search_request(const Params& params, const ApiLimits& limits = {});
 
+// A whole number from lo to hi; ApiError("bad_<name>") if it is not one,
+// ApiError(code) if it is out of bounds.
+uint32_t parse_bounded(const std::string& name, const std::string& value, uint32_t lo, uint32_t hi,
+                       const std::string& code);
+
 // Parses a date written as YYYY-MM-DD, YYYY-MM, YYYY or DD.MM.YYYY into
 // YYYYMMDD (the first or, with end = true, the last day of a month or year).
 // Returns "" if it is not a real date.

@@ -28,21 +28,30 @@ const char* sort_name(Sort s) {
   return "relevance";
 }
 
+json hit_json(const Hit& h, bool with_snippet) {
+  json j = {{"id", h.id},
+            {"title", h.title},
+            {"url", h.url},
+            {"date", h.date.empty() ? json(nullptr) : json(h.date)},
+            {"lang", h.lang},
+            {"section", h.section},
+            {"tags", h.tags},
+            {"score", h.score}};
+  if (with_snippet) j["snippet"] = h.snippet;
+  return j;
+}
+
 }  // namespace
+
+std::string render_related_json(const std::string& id, const std::vector<Hit>& hits) {
+  json arr = json::array();
+  for (const Hit& h : hits) arr.push_back(hit_json(h, false));
+  return dump(json{{"id", id}, {"hits", std::move(arr)}});
+}
 
 std::string render_search_json(const SearchRequest& req, const SearchResult& res) {
   json hits = json::array();
-  for (const Hit& h : res.hits) {
-    hits.push_back({{"id", h.id},
-                    {"title", h.title},
-                    {"url", h.url},
-                    {"date", h.date.empty() ? json(nullptr) : json(h.date)},
-                    {"lang", h.lang},
-                    {"section", h.section},
-                    {"tags", h.tags},
-                    {"score", h.score},
-                    {"snippet", h.snippet}});
-  }
+  for (const Hit& h : res.hits) hits.push_back(hit_json(h, true));
   json facets = json::object();
   for (const auto& [name, values] : res.facets) {
     json arr = json::array();

@@ -11,6 +11,8 @@ namespace letopis::searchd {
 
 std::string render_search_json(const SearchRequest& request, const SearchResult& result);
 std::string render_article_json(const Article& article);
+// /api/related/{id}: {"id", "hits": [{id, title, url, date, lang, section, tags, score}]}.
+std::string render_related_json(const std::string& id, const std::vector<Hit>& hits);
 // An Atom 1.0 feed of the hits; self_url is the feed's own URL (path and query).
 std::string render_search_atom(const SearchRequest& request, const SearchResult& result, const std::string& self_url);
 // CSV (RFC 4180) of the hits, one row each, for staff reports. Cells that a

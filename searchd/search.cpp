@@ -344,6 +344,78 @@ SearchResult Searcher::run(const SearchRequest& req) {
   return res;
 }
 
+namespace {
+
+// ESet terms worth querying: stems of the title and body, not the title-only
+// copies (ZS) or boolean filter terms, and not numbers.
+constexpr Xapian::termcount kRelatedTerms = 20;  // ESet size
+constexpr double kEntityWeight = 2.0;            // per shared person, organisation or topic
+
+class StemsOnly : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.size() < 4 || term[0] != 'Z' || term[1] == 'S') return false;
+    return term.find_first_of("0123456789", 1) == std::string::npos;
+  }
+};
+
+}  // namespace
+
+std::optional<std::vector<Hit>> Searcher::related(const std::string& id, size_t count) {
+  const std::string idterm = schema::id_term(id);
+  Xapian::PostingIterator p = db_.postlist_begin(idterm);
+  if (p == db_.postlist_end(idterm)) return std::nullopt;
+  const Xapian::docid did = *p;
+  const Xapian::Document doc = db_.get_document(did);
+
+  Xapian::Enquire enquire(db_);
+  Xapian::RSet rset;
+  rset.add_document(did);
+  const StemsOnly stems_only;
+  const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &stems_only);
+  std::vector<Xapian::Query> parts;
+  for (auto t = eset.begin(); t != eset.end(); ++t) {
+    parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight() / eset.begin().get_weight());
+  }
+  // Shared entities and topics: canonical, so they cross languages.
+  for (std::string_view prefix : {schema::prefix::person, schema::prefix::org, schema::prefix::topic}) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    for (t.skip_to(std::string(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+      // Boolean terms carry no BM25 weight: a fixed weight per shared one.
+      parts.emplace_back(Xapian::Query::OP_FILTER,
+                         Xapian::Query((new Xapian::FixedWeightPostingSource(kEntityWeight))->release()),
+                         Xapian::Query(*t));
+    }
+  }
+  std::vector<Hit> hits;
+  if (parts.empty()) return hits;
+  Xapian::Query q(Xapian::Query::OP_OR, parts.begin(), parts.end());
+  q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(idterm));
+  enquire.set_query(q);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  enquire.set_time_limit(options_.time_limit_seconds);
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Article a;
+    try {
+      a = article_from_data(it.get_document().get_data());
+    } catch (const std::exception&) {
+      continue;
+    }
+    Hit h;
+    h.id = std::move(a.id);
+    h.title = std::move(a.title);
+    h.url = std::move(a.url);
+    h.date = std::move(a.date);
+    h.lang = std::move(a.lang);
+    h.section = std::move(a.section);
+    h.tags = std::move(a.tags);
+    h.score = it.get_weight();
+    hits.push_back(std::move(h));
+  }
+  return hits;
+}
+
 std::optional<Article> Searcher::document(const std::string& id) {
   const std::string t = schema::id_term(id);
   for (int attempt = 0; attempt < 2; ++attempt) {

@@ -71,6 +71,13 @@ class Searcher {
   // The stored article with this id, or nothing.
   std::optional<Article> document(const std::string& id);
 
+  // Articles like the one with this id (nothing if there is none), best
+  // first, without it: Xapian's relevance feedback (the ESet of its most
+  // telling stems) plus the people, organisations and topics it shares.
+  // Entities are canonical across languages, so they also bring in reports
+  // of the same event in another language. Hits carry no snippet.
+  std::optional<std::vector<Hit>> related(const std::string& id, size_t count);
+
   // Picks up a new revision of the same database (cheap; call per request).
   void reopen() { db_.reopen(); }
 

@@ -148,6 +148,9 @@ HttpResponse Service::handle(const HttpRequest& req) {
     } else if (req.path.rfind("/api/doc/", 0) == 0) {
       route = "doc";
       res = document(req, req.path.substr(9));
+    } else if (req.path.rfind("/api/related/", 0) == 0) {
+      route = "related";
+      res = related(req, req.path.substr(13));
     } else if (req.path == "/healthz") {
       route = "healthz";
       res = healthz();
@@ -205,6 +208,26 @@ HttpResponse Service::document(const HttpRequest& req, const std::string& id) {
   if (!article) return error(404, "not_found", "no document with that id");
   HttpResponse r;
   r.body = render_article_json(*article);
+  return r;
+}
+
+HttpResponse Service::related(const HttpRequest& req, const std::string& id) {
+  if (id.empty() || id.size() > 512 || !valid_text(id)) {
+    throw ApiError("bad_id", "the document id must be 1 to 512 bytes of valid UTF-8");
+  }
+  uint32_t n = 5;
+  bool seen = false;
+  for (const auto& [name, value] : req.params) {
+    if (name != "n") throw ApiError("unknown_parameter", "unknown parameter '" + name.substr(0, 64) + "'");
+    if (seen) throw ApiError("repeated_parameter", "'n' may be given once");
+    seen = true;
+    n = parse_bounded("n", value, 1, 20, "bad_n");
+  }
+  if (!ready_.load()) return error(503, "index_unavailable", "the index is not open yet");
+  const auto hits = searcher().related(id, n);
+  if (!hits) return error(404, "not_found", "no document with that id");
+  HttpResponse r;
+  r.body = render_related_json(id, *hits);
   return r;
 }
 

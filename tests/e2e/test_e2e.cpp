@@ -109,6 +109,16 @@ TEST_CASE("a query on the wrong layout is searched converted, and the response s
   CHECK_FALSE(plain.at("query").contains("searched"));
 }
 
+TEST_CASE("/api/related/{id} lists other articles, bounded, and 404s an unknown id") {
+  const json j = get_json("/api/related/sample-0001?n=3");
+  CHECK(j.at("id") == "sample-0001");
+  REQUIRE(j.at("hits").size() == 3);
+  for (const auto& h : j.at("hits")) CHECK(h.at("id") != "sample-0001");
+  get_json("/api/related/no-such-article", 404);
+  CHECK(get_json("/api/related/sample-0001?n=21", 400).at("error").at("code") == "bad_n");
+  get_json("/api/related/sample-0001?x=1", 400);
+}
+
 TEST_CASE("the search response carries facets, filters and timing") {
   const json j = get_json("/api/search?q=water&lang=en&facets=year,lang");
   CHECK(j.at("facets").contains("year"));

@@ -434,3 +434,19 @@ TEST_CASE("queries on the wrong layout or with a typo are corrected, and say so;
     CHECK_FALSE(r.layout_corrected);
   }
 }
+
+TEST_CASE("related articles come from shared stems and entities, across languages, never the article itself") {
+  Searcher s(sample().path());
+  // sample-0001 (ru), -0002 (en) and -0003 (kk) report one meeting.
+  const auto r = s.related("sample-0001", 5);
+  REQUIRE(r);
+  std::vector<std::string> got;
+  for (const auto& h : *r) got.push_back(h.id);
+  CHECK(got.size() == 5);
+  CHECK(contains(got, "sample-0002"));
+  CHECK(contains(got, "sample-0003"));
+  CHECK_FALSE(contains(got, "sample-0001"));
+  for (size_t i = 1; i < r->size(); ++i) CHECK((*r)[i - 1].score >= (*r)[i].score);
+  CHECK_FALSE(s.related("no-such-article", 5));
+  CHECK(s.related("sample-0002", 1)->size() == 1);
+}
