@@ -542,12 +542,26 @@ void match_terms(const TableData& t, const Text& text, size_t begin, size_t end,
 
 }  // namespace
 
-struct EntityExtractor::Tables : TableData {};
+struct EntityExtractor::Tables : TableData {
+  std::string gazetteer_text, taxonomy_text;  // as loaded
+};
+
+const std::string& EntityExtractor::gazetteer_json() const {
+  static const std::string none;
+  return tables_ ? tables_->gazetteer_text : none;
+}
+
+const std::string& EntityExtractor::taxonomy_json() const {
+  static const std::string none;
+  return tables_ ? tables_->taxonomy_text : none;
+}
 
 EntityExtractor EntityExtractor::from_json(const std::string& gazetteer_text, const std::string& taxonomy_text,
                                            analysis::AnalysisOptions options) {
   auto t = std::make_shared<Tables>();
   load_all(gazetteer_text, "gazetteer", taxonomy_text, "taxonomy", options, *t);
+  t->gazetteer_text = gazetteer_text;
+  t->taxonomy_text = taxonomy_text;
   EntityExtractor x;
   x.tables_ = std::move(t);
   return x;
@@ -556,7 +570,9 @@ EntityExtractor EntityExtractor::from_json(const std::string& gazetteer_text, co
 EntityExtractor EntityExtractor::from_files(const std::string& gazetteer_json, const std::string& taxonomy_json,
                                             analysis::AnalysisOptions options) {
   auto t = std::make_shared<Tables>();
-  load_all(read_text(gazetteer_json), gazetteer_json, read_text(taxonomy_json), taxonomy_json, options, *t);
+  t->gazetteer_text = read_text(gazetteer_json);
+  t->taxonomy_text = read_text(taxonomy_json);
+  load_all(t->gazetteer_text, gazetteer_json, t->taxonomy_text, taxonomy_json, options, *t);
   EntityExtractor x;
   x.tables_ = std::move(t);
   return x;
@@ -641,6 +657,20 @@ Entities EntityExtractor::extract(std::string_view title, const std::vector<Toke
   }
   for (uint32_t k : chosen) out.topics.push_back(t.topics[k].id);
   std::sort(out.topics.begin(), out.topics.end());
+  return out;
+}
+
+std::vector<EntityExtractor::AliasEntry> EntityExtractor::aliases() const {
+  std::vector<AliasEntry> out;
+  if (!tables_) return out;
+  for (const Alias& a : tables_->aliases) {
+    AliasEntry e;
+    for (const AliasWord& w : a.words) e.text += (e.text.empty() ? "" : " ") + w.text;
+    const Entity& ent = tables_->entities[a.entity];
+    e.entity = ent.name;
+    e.person = ent.person;
+    if (!e.text.empty()) out.push_back(std::move(e));
+  }
   return out;
 }
 

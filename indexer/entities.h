@@ -82,6 +82,19 @@ class EntityExtractor {
                    const std::vector<analysis::Token>& body_tokens, const std::vector<std::string>& body_stems,
                    const analysis::AnalysisOptions& options) const;
 
+  // Every alias of a person or organisation, its words' normalized exact
+  // forms joined by one space ("оон", "natalia gherman"), with the canonical
+  // name it stands for: what searchd expands a query with.
+  struct AliasEntry {
+    std::string text;
+    std::string entity;
+    bool person = false;
+  };
+  std::vector<AliasEntry> aliases() const;
+  // The JSON texts it was loaded from ("" for the default extractor).
+  const std::string& gazetteer_json() const;
+  const std::string& taxonomy_json() const;
+
   size_t alias_count() const;  // aliases of people and organisations
   size_t person_count() const;
   size_t org_count() const;

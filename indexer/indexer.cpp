@@ -151,7 +151,9 @@ class SourceReader {
   bool progress_shown_ = false;
 };
 
-void set_run_metadata(Xapian::WritableDatabase& db, const IndexOptions& opt) {
+void set_run_metadata(Xapian::WritableDatabase& db, const IndexOptions& opt, const EntityExtractor& entities) {
+  db.set_metadata(std::string(schema::kGazetteerKey), entities.gazetteer_json());
+  db.set_metadata(std::string(schema::kTaxonomyKey), entities.taxonomy_json());
   db.set_metadata(std::string(schema::kVersionKey), std::to_string(schema::kVersion));
   db.set_metadata(std::string(schema::kBuiltAtKey), utc_now());
   db.set_metadata(std::string(schema::kAnalysisKey), opt.analysis.to_string());
@@ -335,7 +337,7 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
     Writer writer(db, true, stats, opt.analysis, entities, spelling);
     reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
     spelling.write(db, kMinSpellingCount);
-    set_run_metadata(db, opt);
+    set_run_metadata(db, opt, entities);
     db.commit();
     stats.doccount = db.get_doccount();
     db.close();
@@ -417,7 +419,7 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
   fs::remove_all(shard_dir);
   {
     Xapian::WritableDatabase db(db_path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-    set_run_metadata(db, opt);
+    set_run_metadata(db, opt, entities);
     db.commit();
     stats.doccount = db.get_doccount();
   }
@@ -501,7 +503,7 @@ IndexStats run_index(const IndexOptions& opt) {
     // which words a replaced version had, so frequencies only grow until
     // the next --rebuild recounts them.
     spelling.write(db, kMinSpellingCount);
-    set_run_metadata(db, opt);
+    set_run_metadata(db, opt, entities);
     db.commit_transaction();
     stats.doccount = db.get_doccount();
   }

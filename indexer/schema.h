@@ -22,6 +22,10 @@ inline constexpr std::string_view kVersionKey = "letopis.schema_version";
 inline constexpr std::string_view kAnalysisKey = "letopis.analysis";
 // Metadata written at commit: ISO-8601 UTC time of the last successful run.
 inline constexpr std::string_view kBuiltAtKey = "letopis.built_at";
+// The gazetteer and taxonomy (JSON texts) the index was built with: searchd
+// expands queries with the same aliases the indexer tagged articles with.
+inline constexpr std::string_view kGazetteerKey = "letopis.gazetteer";
+inline constexpr std::string_view kTaxonomyKey = "letopis.taxonomy";
 
 namespace prefix {
 inline constexpr std::string_view id = "Q";         // Q<id>, one per document

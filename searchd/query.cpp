@@ -154,6 +154,28 @@ struct QueryBuilder::Parser {
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   }
 
+  // q, or q OR the entity terms of the alias the tokens spell (a single
+  // word, or a whole quoted phrase).
+  Xapian::Query with_aliases(const Xapian::Query& q, const std::vector<Token>& ts, bool phrase) {
+    std::string key;
+    size_t words = 0;
+    for (const Token& t : ts) {
+      if (t.kind == TokenKind::compound) continue;
+      key += (key.empty() ? "" : " ") + t.text;
+      ++words;
+    }
+    if (words == 0 || (words > 1 && !phrase)) return q;
+    auto it = qb.aliases_.find(key);
+    if (it == qb.aliases_.end()) return q;
+    std::vector<Xapian::Query> alts{q};
+    for (const std::string& term : it->second) {
+      alts.emplace_back(Xapian::Query::OP_FILTER,
+                        Xapian::Query((new Xapian::FixedWeightPostingSource(QueryBuilder::kAliasWeight))->release()),
+                        Xapian::Query(term));
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
+  }
+
   // Positional terms of a sequence of tokens, for phrases.
   Xapian::Query phrase_query(const std::vector<Token>& ts, bool title_only) {
     std::vector<Xapian::Query> qs;
@@ -210,6 +232,7 @@ struct QueryBuilder::Parser {
         if (compound) q = Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(compound->text), q);
       }
     }
+    if (!q.empty() && !title_only && !qb.aliases_.empty()) q = with_aliases(q, tokens, l.type == Tok::phrase);
     if (!q.empty()) {
       pq.has_words = true;
       if (l.sign != '-') all_terms.push_back(q);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
@@ -56,9 +57,21 @@ class QueryBuilder {
   ParsedQuery parse(const std::string& text);
 
   // The filter query for a request's filters, or an empty Query for none.
+  // REQUIRES: from <= to when both are given (a reversed range would come
+  // back as Xapian's MatchNothing, an empty Query; Searcher::run answers
+  // such a request with nothing before it gets here).
   Xapian::Query filters(const SearchRequest& request, const std::string& from, const std::string& to);
 
   analysis::Analyzer& analyzer() { return analyzer_; }
+
+  // Entity synonyms: a word or a quoted phrase that is an alias (normalized
+  // words joined by one space, e.g. "оон", "natalia gherman") also matches
+  // the articles tagged with its entity terms (XO/XP), at a fixed weight
+  // below a typical word match, so that the typed form ranks first.
+  void set_aliases(std::unordered_map<std::string, std::vector<std::string>> alias_terms) {
+    aliases_ = std::move(alias_terms);
+  }
+  static constexpr double kAliasWeight = 1.0;
 
   static constexpr size_t kMaxWords = 64;
   static constexpr int kMaxDepth = 16;
@@ -67,6 +80,7 @@ class QueryBuilder {
   struct Parser;
   analysis::Analyzer analyzer_;
   RankingOptions ranking_;
+  std::unordered_map<std::string, std::vector<std::string>> aliases_;
 };
 
 }  // namespace letopis::searchd

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "indexer/document.h"
+#include "indexer/entities.h"
 #include "indexer/schema.h"
 #include "stemmers/lang.h"
 
@@ -143,6 +144,28 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options)
   for (analysis::Lang l : {analysis::Lang::unknown, analysis::Lang::ru, analysis::Lang::en, analysis::Lang::kk}) {
     text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l, builder_.analyzer().options());
   }
+  load_aliases();
+}
+
+void Searcher::load_aliases() {
+  // The gazetteer the index was built with, from its metadata: the same
+  // aliases that tagged the articles. An index without one (or a remote
+  // one: metadata does not travel) simply gets no entity synonyms.
+  const std::string gazetteer = db_.get_metadata(std::string(schema::kGazetteerKey));
+  const std::string taxonomy = db_.get_metadata(std::string(schema::kTaxonomyKey));
+  if (gazetteer.empty() || taxonomy.empty()) return;
+  std::unordered_map<std::string, std::vector<std::string>> terms;
+  try {
+    const EntityExtractor x = EntityExtractor::from_json(gazetteer, taxonomy, builder_.analyzer().options());
+    for (const auto& a : x.aliases()) {
+      auto& list = terms[a.text];
+      const std::string t = schema::term(a.person ? schema::prefix::person : schema::prefix::org, a.entity);
+      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+    }
+  } catch (const std::exception&) {
+    return;  // a damaged copy: search without synonyms rather than not at all
+  }
+  builder_.set_aliases(std::move(terms));
 }
 
 SearchResult Searcher::search(const SearchRequest& request) {
@@ -257,6 +280,13 @@ SearchResult Searcher::run(const SearchRequest& req) {
   // Dates given as parameters and written in the query both apply.
   res.from = std::max(req.from, pq.from);
   res.to = req.to.empty() ? pq.to : (pq.to.empty() ? req.to : std::min(req.to, pq.to));
+  // A range that ends before it starts matches nothing. (Its filter would be
+  // Xapian's MatchNothing, which is an empty Query: taken for "no filter".)
+  if (!res.from.empty() && !res.to.empty() && res.from > res.to) {
+    res.total = 0;
+    res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+  }
   const Xapian::Query filter = builder_.filters(req, res.from, res.to);
 
   Sort sort = req.sort;

@@ -88,6 +88,7 @@ class Searcher {
   SearchResult run(const SearchRequest& request);
   SearchResult answer(const SearchRequest& request);
   unsigned word_freq(std::string_view word);
+  void load_aliases();
   std::string path_;
   Xapian::Database db_;
   SearchOptions options_;

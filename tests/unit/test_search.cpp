@@ -450,3 +450,46 @@ TEST_CASE("related articles come from shared stems and entities, across language
   CHECK_FALSE(s.related("no-such-article", 5));
   CHECK(s.related("sample-0002", 1)->size() == 1);
 }
+
+TEST_CASE("an entity alias also finds the entity's other names, typed forms first") {
+  Searcher s(sample().path());
+  Xapian::Database& db = s.database();
+  for (const char* q : {"UN", "ООН", "БҰҰ", "SCO", "ШОС", "CSTO", "ОДКБ"}) {
+    INFO(q);
+    const SearchResult r = s.search(request(q, {{"per_page", "100"}}));
+    // Documents with the typed word itself (any form), and the others.
+    std::set<std::string> typed, langs;
+    Xapian::Enquire e(db);
+    std::vector<analysis::Token> tokens;
+    analysis::Analyzer a;
+    a.tokenize(q, analysis::Lang::unknown, tokens);
+    REQUIRE(tokens.size() == 1);
+    e.set_query(Xapian::Query(schema::term(schema::prefix::stem, tokens[0].stem_lang == analysis::Lang::unknown
+                                                                      ? tokens[0].text
+                                                                      : a.stem(tokens[0].text, tokens[0].stem_lang))));
+    const Xapian::MSet m = e.get_mset(0, 1000);
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      typed.insert(article_from_data(it.get_document().get_data()).id);
+    }
+    REQUIRE_FALSE(typed.empty());
+    CHECK(r.hits.size() > typed.size());  // the other names bring more
+    for (const auto& h : r.hits) langs.insert(h.lang);
+    CHECK(langs.size() >= 2);
+    // Every article with the typed word ranks above every article without it.
+    bool seen_other = false;
+    for (const auto& h : r.hits) {
+      const bool has_typed = typed.count(h.id) > 0;
+      if (!has_typed) seen_other = true;
+      CHECK_FALSE((has_typed && seen_other));
+    }
+  }
+}
+
+TEST_CASE("a date range that ends before it starts finds nothing, whatever the other filters") {
+  Searcher s(sample().path());
+  REQUIRE(s.search(request("вода")).total > 0);
+  CHECK(s.search(request("вода 2023..2022")).total == 0);
+  CHECK(s.search(request("вода 2023..2022", {{"lang", "kk"}})).total == 0);
+  CHECK(s.search(request("вода ..2021", {{"from", "2023"}})).total == 0);
+  CHECK(s.search(request("вода", {{"lang", "kk"}})).total == s.search(request("вода 2000..2030", {{"lang", "kk"}})).total);
+}
