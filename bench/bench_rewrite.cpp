@@ -1,4 +1,4 @@
-// Query correction, measured on queries made from the index's own
+// Query correction and suggestions, measured on queries made from the index's own
 // vocabulary: words (and word pairs) typed on the wrong keyboard layout, or
 // with one random edit, and the same words typed correctly (which must never
 // be rewritten). Prints accuracy, false rewrites and latency per class.
@@ -148,6 +148,22 @@ int main(int argc, char** argv) {
                 pct(t.rewritten, t.n), percentile(t.ms, 0.5), percentile(t.ms, 0.99));
   }
   std::printf("accuracy: slips searched as meant (or offered as did_you_mean); for correct queries, left alone\n");
+
+  // /api/suggest on prefixes of 2 to 5 letters of vocabulary words.
+  std::vector<double> ms;
+  size_t with_terms = 0;
+  for (size_t i = 0; i < per_class; ++i) {
+    const std::u32string w = analysis::decode_utf8(pick());
+    const size_t len = std::min<size_t>(w.size(), 2 + i % 4);
+    std::string prefix;
+    for (size_t k = 0; k < len; ++k) analysis::append_utf8(prefix, w[k]);
+    const auto t0 = std::chrono::steady_clock::now();
+    const searchd::Suggestions s = searcher.suggest(prefix, 5);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    if (!s.terms.empty()) ++with_terms;
+  }
+  std::printf("suggest: %zu prefixes of 2-5 letters, %.1f%% with completions, p50 %.3f ms, p99 %.3f ms\n",
+              ms.size(), pct(with_terms, ms.size()), percentile(ms, 0.5), percentile(ms, 0.99));
   if (!tmp.empty()) fs::remove_all(tmp);
   return 0;
 }

@@ -49,6 +49,20 @@ std::string render_related_json(const std::string& id, const std::vector<Hit>& h
   return dump(json{{"id", id}, {"hits", std::move(arr)}});
 }
 
+std::string render_suggest_json(const std::string& q, const Suggestions& s) {
+  json terms = json::array(), entities = json::array(), titles = json::array();
+  for (const auto& t : s.terms) terms.push_back({{"text", t.text}, {"count", t.count}});
+  for (const auto& e : s.entities) entities.push_back({{"name", e.name}, {"type", e.person ? "person" : "org"}});
+  for (const auto& h : s.titles) {
+    titles.push_back({{"id", h.id},
+                      {"title", h.title},
+                      {"url", h.url},
+                      {"date", h.date.empty() ? json(nullptr) : json(h.date)},
+                      {"lang", h.lang}});
+  }
+  return dump(json{{"q", q}, {"terms", std::move(terms)}, {"entities", std::move(entities)}, {"titles", std::move(titles)}});
+}
+
 std::string render_search_json(const SearchRequest& req, const SearchResult& res) {
   json hits = json::array();
   for (const Hit& h : res.hits) hits.push_back(hit_json(h, true));

@@ -13,6 +13,8 @@ std::string render_search_json(const SearchRequest& request, const SearchResult&
 std::string render_article_json(const Article& article);
 // /api/related/{id}: {"id", "hits": [{id, title, url, date, lang, section, tags, score}]}.
 std::string render_related_json(const std::string& id, const std::vector<Hit>& hits);
+// /api/suggest: {"q", "terms": [{text, count}], "entities": [{name, type}], "titles": [{id, title, url, date, lang}]}.
+std::string render_suggest_json(const std::string& q, const Suggestions& s);
 // An Atom 1.0 feed of the hits; self_url is the feed's own URL (path and query).
 std::string render_search_atom(const SearchRequest& request, const SearchResult& result, const std::string& self_url);
 // CSV (RFC 4180) of the hits, one row each, for staff reports. Cells that a

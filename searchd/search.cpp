@@ -13,6 +13,7 @@
 #include "indexer/entities.h"
 #include "indexer/schema.h"
 #include "stemmers/lang.h"
+#include "stemmers/utf8.h"
 
 namespace letopis::searchd {
 namespace {
@@ -157,7 +158,8 @@ void Searcher::load_aliases() {
   std::unordered_map<std::string, std::vector<std::string>> terms;
   try {
     const EntityExtractor x = EntityExtractor::from_json(gazetteer, taxonomy, builder_.analyzer().options());
-    for (const auto& a : x.aliases()) {
+    alias_list_ = x.aliases();
+    for (const auto& a : alias_list_) {
       auto& list = terms[a.text];
       const std::string t = schema::term(a.person ? schema::prefix::person : schema::prefix::org, a.entity);
       if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
@@ -444,6 +446,79 @@ std::optional<std::vector<Hit>> Searcher::related(const std::string& id, size_t 
     hits.push_back(std::move(h));
   }
   return hits;
+}
+
+Suggestions Searcher::suggest(const std::string& text, size_t count) {
+  Suggestions out;
+  std::vector<analysis::Token> tokens;
+  builder_.analyzer().tokenize(text, analysis::Lang::unknown, tokens);
+  std::vector<const analysis::Token*> words;
+  for (const auto& t : tokens) {
+    if (t.kind != analysis::TokenKind::compound) words.push_back(&t);
+  }
+  if (words.empty()) return out;
+  const std::string& last = words.back()->text;
+  if (analysis::decode_utf8(last).size() < 2) return out;
+  std::string head;  // the words before the last, as typed (normalized)
+  for (size_t i = 0; i + 1 < words.size(); ++i) head += words[i]->text + " ";
+
+  // Frequent words: the spelling table is sorted, so the words with this
+  // prefix are one run of it.
+  std::vector<Suggestions::Term> found;
+  Xapian::TermIterator it = db_.spellings_begin();
+  it.skip_to(last);
+  for (size_t scanned = 0; it != db_.spellings_end() && scanned < kSuggestScan; ++it, ++scanned) {
+    const std::string w = *it;
+    if (w.compare(0, last.size(), last) != 0) break;
+    found.push_back({head + w, it.get_termfreq()});
+  }
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min(count, found.size())),
+                    found.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+  if (found.size() > count) found.resize(count);
+  out.terms = std::move(found);
+
+  // Entities by any alias that begins with the whole text typed.
+  const std::string typed = head + last;
+  for (const auto& a : alias_list_) {
+    if (out.entities.size() >= count) break;
+    if (a.text.compare(0, typed.size(), typed) != 0) continue;
+    const bool dup = std::any_of(out.entities.begin(), out.entities.end(),
+                                 [&](const auto& e) { return e.name == a.entity; });
+    if (!dup) out.entities.push_back({a.entity, a.person});
+  }
+
+  // Titles: a title word beginning with the prefix (the most frequent 64
+  // such words), and the earlier words' stems in the title.
+  std::vector<Xapian::Query> parts;
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const auto& t = *words[i];
+    std::string s = t.stem_lang == analysis::Lang::unknown ? t.text : builder_.analyzer().stem(t.text, t.stem_lang);
+    parts.emplace_back(schema::term(schema::prefix::title_stem, s.empty() ? t.text : s));
+  }
+  parts.emplace_back(Xapian::Query::OP_WILDCARD, schema::term(schema::prefix::title, last), 64,
+                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+  enquire.set_docid_order(Xapian::Enquire::DESCENDING);  // ties: newer documents first
+  enquire.set_time_limit(options_.time_limit_seconds);
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Article a;
+    try {
+      a = article_from_data(it.get_document().get_data());
+    } catch (const std::exception&) {
+      continue;
+    }
+    Hit h;
+    h.id = std::move(a.id);
+    h.title = std::move(a.title);
+    h.url = std::move(a.url);
+    h.date = std::move(a.date);
+    h.lang = std::move(a.lang);
+    h.score = it.get_weight();
+    out.titles.push_back(std::move(h));
+  }
+  return out;
 }
 
 std::optional<Article> Searcher::document(const std::string& id) {

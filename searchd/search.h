@@ -17,6 +17,7 @@
 #include "searchd/api.h"
 #include "searchd/query.h"
 #include "searchd/rewrite.h"
+#include "indexer/entities.h"
 
 namespace letopis::searchd {
 
@@ -51,6 +52,21 @@ struct SearchResult {
   bool layout_corrected = false;  // corrected is the query on the other keyboard layout
 };
 
+// GET /api/suggest: completions of what a visitor is typing.
+struct Suggestions {
+  struct Term {
+    std::string text;  // the query with its last word completed
+    uint64_t count = 0;
+  };
+  struct Entity {
+    std::string name;  // canonical, as the facets show it
+    bool person = false;
+  };
+  std::vector<Term> terms;      // frequent words, most frequent first
+  std::vector<Entity> entities; // people and organisations by any of their names
+  std::vector<Hit> titles;      // articles whose title has a word so begun (no snippet)
+};
+
 struct SearchOptions {
   double time_limit_seconds = 2.0;  // per query, Enquire::set_time_limit
   size_t snippet_chars = 240;       // length of a snippet
@@ -78,6 +94,14 @@ class Searcher {
   // of the same event in another language. Hits carry no snippet.
   std::optional<std::vector<Hit>> related(const std::string& id, size_t count);
 
+  // Completions of text's last word (ё = е, any case), up to count of each
+  // kind: frequent words from the spelling table, entities by any alias,
+  // and titles with a word that begins so (the earlier words must also be
+  // in the title). Empty for a last word under 2 letters. Bounded work: it
+  // reads at most kSuggestScan spelling words.
+  Suggestions suggest(const std::string& text, size_t count);
+  static constexpr size_t kSuggestScan = 4000;
+
   // Picks up a new revision of the same database (cheap; call per request).
   void reopen() { db_.reopen(); }
 
@@ -89,6 +113,7 @@ class Searcher {
   SearchResult answer(const SearchRequest& request);
   unsigned word_freq(std::string_view word);
   void load_aliases();
+  std::vector<EntityExtractor::AliasEntry> alias_list_;  // for suggest()
   std::string path_;
   Xapian::Database db_;
   SearchOptions options_;

@@ -148,6 +148,9 @@ HttpResponse Service::handle(const HttpRequest& req) {
     } else if (req.path.rfind("/api/doc/", 0) == 0) {
       route = "doc";
       res = document(req, req.path.substr(9));
+    } else if (req.path == "/api/suggest") {
+      route = "suggest";
+      res = suggest(req);
     } else if (req.path.rfind("/api/related/", 0) == 0) {
       route = "related";
       res = related(req, req.path.substr(13));
@@ -228,6 +231,34 @@ HttpResponse Service::related(const HttpRequest& req, const std::string& id) {
   if (!hits) return error(404, "not_found", "no document with that id");
   HttpResponse r;
   r.body = render_related_json(id, *hits);
+  return r;
+}
+
+HttpResponse Service::suggest(const HttpRequest& req) {
+  std::string q;
+  uint32_t n = 5;
+  bool seen_q = false, seen_n = false;
+  for (const auto& [name, value] : req.params) {
+    if (name == "q") {
+      if (seen_q) throw ApiError("repeated_parameter", "'q' may be given once");
+      seen_q = true;
+      if (value.size() > 256 || !valid_text(value)) {
+        throw ApiError("bad_q", "'q' must be at most 256 bytes of valid UTF-8 without control characters");
+      }
+      q = value;
+    } else if (name == "n") {
+      if (seen_n) throw ApiError("repeated_parameter", "'n' may be given once");
+      seen_n = true;
+      n = parse_bounded("n", value, 1, 10, "bad_n");
+    } else {
+      throw ApiError("unknown_parameter", "unknown parameter '" + name.substr(0, 64) + "'");
+    }
+  }
+  if (!ready_.load()) return error(503, "index_unavailable", "the index is not open yet");
+  HttpResponse r;
+  r.body = render_suggest_json(q, searcher().suggest(q, n));
+  // Suggestions change only with the index: let browsers keep them briefly.
+  r.headers.emplace_back("Cache-Control", "public, max-age=60");
   return r;
 }
 

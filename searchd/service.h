@@ -60,6 +60,7 @@ class Service {
   HttpResponse search(const HttpRequest& request);
   HttpResponse document(const HttpRequest& request, const std::string& id);
   HttpResponse related(const HttpRequest& request, const std::string& id);
+  HttpResponse suggest(const HttpRequest& request);
   HttpResponse healthz();
   HttpResponse metrics_text();
   // A JSON error response, as every handler returns them.

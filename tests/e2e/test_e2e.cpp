@@ -119,6 +119,19 @@ TEST_CASE("/api/related/{id} lists other articles, bounded, and 404s an unknown 
   get_json("/api/related/sample-0001?x=1", 400);
 }
 
+TEST_CASE("/api/suggest completes a prefix and bounds its parameters") {
+  const json j = get_json("/api/suggest?q=wat");
+  CHECK(j.at("q") == "wat");
+  bool water = false;
+  for (const auto& t : j.at("terms")) water = water || t.at("text") == "water";
+  CHECK(water);
+  CHECK(j.contains("entities"));
+  CHECK(j.contains("titles"));
+  CHECK(get_json("/api/suggest?q=wat&n=11", 400).at("error").at("code") == "bad_n");
+  get_json("/api/suggest?q=" + std::string(300, 'a'), 400);
+  get_json("/api/suggest?q=a&q=b", 400);
+}
+
 TEST_CASE("the search response carries facets, filters and timing") {
   const json j = get_json("/api/search?q=water&lang=en&facets=year,lang");
   CHECK(j.at("facets").contains("year"));

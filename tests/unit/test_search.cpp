@@ -493,3 +493,30 @@ TEST_CASE("a date range that ends before it starts finds nothing, whatever the o
   CHECK(s.search(request("вода ..2021", {{"from", "2023"}})).total == 0);
   CHECK(s.search(request("вода", {{"lang", "kk"}})).total == s.search(request("вода 2000..2030", {{"lang", "kk"}})).total);
 }
+
+TEST_CASE("suggest completes the last word from the vocabulary, entities and titles, with ё folded") {
+  Searcher s(sample().path());
+  const Suggestions v = s.suggest("вод", 5);
+  REQUIRE_FALSE(v.terms.empty());
+  for (size_t i = 0; i < v.terms.size(); ++i) {
+    CHECK(v.terms[i].text.rfind("вод", 0) == 0);
+    if (i > 0) CHECK(v.terms[i - 1].count >= v.terms[i].count);
+  }
+  // Titles with a word so begun («Маловодье» does not count).
+  for (const auto& h : v.titles) CHECK(analysis::normalize(h.title).find(" вод") != std::string::npos);
+  const Suggestions w = s.suggest("wat", 5);
+  REQUIRE_FALSE(w.titles.empty());
+  CHECK(w.titles[0].id == "sample-0002");
+
+  const Suggestions name = s.suggest("Наталь", 5);
+  REQUIRE(name.entities.size() == 1);
+  CHECK(name.entities[0].name == "Natalia Gherman");
+  CHECK(name.entities[0].person);
+
+  CHECK(s.suggest("ёлк", 5).terms.size() == s.suggest("елк", 5).terms.size());
+  const Suggestions two = s.suggest("водной дип", 3);
+  for (const auto& t : two.terms) CHECK(t.text.rfind("водной дип", 0) == 0);
+  CHECK(s.suggest("x", 5).terms.empty());  // one letter: nothing
+  CHECK(s.suggest("", 5).titles.empty());
+  CHECK(s.suggest("вод", 2).terms.size() <= 2);
+}
