@@ -1,6 +1,7 @@
 #include "searchd/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -106,6 +107,7 @@ struct Server::Impl {
   Service& service;
   ServerConfig cfg;
   httplib::Server http;
+  int listen_fd = -1;  // the listening socket, seen through set_socket_options
 
   Impl(Service& s, ServerConfig c) : service(s), cfg(std::move(c)) {}
 
@@ -140,6 +142,14 @@ Server::Server(Service& service, ServerConfig cfg) : impl_(std::make_unique<Impl
   http.set_keep_alive_timeout(impl_->cfg.keep_alive_seconds);
   http.set_keep_alive_max_count(1000);
   http.set_payload_max_length(impl_->cfg.max_body_bytes);
+  // httplib's default options set SO_REUSEPORT, which would let a second
+  // searchd bind the same port and silently take half the connections:
+  // SO_REUSEADDR only (restarts need it). The fd is kept for bind().
+  http.set_socket_options([impl = impl_.get()](int fd) {
+    const int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    impl->listen_fd = fd;
+  });
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { impl_->reply(req, res); };
   // Every path goes through Service::handle, which routes and answers 404.
@@ -177,6 +187,10 @@ int Server::bind() {
     throw std::runtime_error("cannot listen on " + impl_->cfg.host + ":" + std::to_string(impl_->cfg.port) +
                              " (in use, or not an address of this host)");
   }
+  // httplib listens with a backlog of 5: under a burst of connections the
+  // kernel drops SYNs past it, and each dropped client waits a second or
+  // more to retry. Listening again on the bound socket raises the backlog.
+  if (impl_->listen_fd >= 0) ::listen(impl_->listen_fd, SOMAXCONN);
   impl_->cfg.port = port;
   return port;
 }
