@@ -75,12 +75,7 @@ int main(int argc, char** argv) {
   }
   fs::path tmp;
   if (db.empty()) {
-    tmp = fs::temp_directory_path() / ("letopis-bench-rewrite-" + std::to_string(getpid()));
-    IndexOptions opt;
-    opt.db_dir = tmp.string();
-    opt.inputs = {bench::sample_jsonl().string()};
-    opt.log = [](const std::string&) {};
-    run_index(opt);
+    tmp = bench::index_sample("bench-rewrite");
     db = tmp.string();
   }
   searchd::Searcher searcher(index_dir::resolve(db));

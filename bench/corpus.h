@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "indexer/article.h"
+#include "indexer/indexer.h"
 #include "indexer/sources.h"
 
 namespace letopis::bench {
@@ -16,6 +19,18 @@ namespace fs = std::filesystem;
 
 inline fs::path shared_corpus() { return fs::path(LETOPIS_SHARED_DIR) / "corpus"; }
 inline fs::path sample_jsonl() { return fs::path(LETOPIS_SOURCE_DIR) / "data/sample/articles.jsonl"; }
+
+// An index of the bundled sample in a new temporary directory named after
+// the benchmark (smoke runs); the caller removes the directory.
+inline fs::path index_sample(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("letopis-" + name + "-" + std::to_string(getpid()));
+  IndexOptions opt;
+  opt.db_dir = dir.string();
+  opt.inputs = {sample_jsonl().string()};
+  opt.log = [](const std::string&) {};
+  run_index(opt);
+  return dir;
+}
 
 // Reads articles from files, stopping after max_bytes of title+body.
 inline std::vector<Article> load(const std::vector<fs::path>& files, size_t max_bytes) {

@@ -91,6 +91,28 @@ std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value
   return values;
 }
 
+// A hit from a match, its body kept aside for a snippet; nothing for a
+// document whose data is not a Letopis article (never render foreign data).
+std::optional<Hit> hit_of(const Xapian::MSetIterator& it, std::string* body = nullptr) {
+  Article a;
+  try {
+    a = article_from_data(it.get_document().get_data());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  Hit h;
+  h.id = std::move(a.id);
+  h.title = std::move(a.title);
+  h.url = std::move(a.url);
+  h.date = std::move(a.date);
+  h.lang = std::move(a.lang);
+  h.section = std::move(a.section);
+  h.tags = std::move(a.tags);
+  h.score = it.get_weight();
+  if (body) *body = std::move(a.body);
+  return h;
+}
+
 // Extra weight by age, from the month value slot: weight x 0.5^(age /
 // half_life), the age counted back from the newest article's date. Xapian's
 // own ValueMapPostingSource, so it also runs on remote shards.
@@ -350,27 +372,14 @@ SearchResult Searcher::run(const SearchRequest& req) {
     }
   }
 
+  std::string body;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Article a;
-    try {
-      a = article_from_data(it.get_document().get_data());
-    } catch (const std::exception&) {
-      continue;  // not ours: never render foreign data
-    }
-    Hit h;
-    h.id = std::move(a.id);
-    h.title = std::move(a.title);
-    h.url = std::move(a.url);
-    h.date = std::move(a.date);
-    h.lang = std::move(a.lang);
-    h.section = std::move(a.section);
-    h.tags = std::move(a.tags);
-    h.score = it.get_weight();
-    const analysis::Lang lang = analysis::parse_lang(h.lang);
-    h.snippet = mset.snippet(a.body, options_.snippet_chars, text_stemmers_[static_cast<int>(lang)],
-                             0,
-                             "<mark>", "</mark>", "…");
-    res.hits.push_back(std::move(h));
+    std::optional<Hit> h = hit_of(it, &body);
+    if (!h) continue;
+    const analysis::Lang lang = analysis::parse_lang(h->lang);
+    h->snippet = mset.snippet(body, options_.snippet_chars, text_stemmers_[static_cast<int>(lang)], 0, "<mark>",
+                              "</mark>", "…");
+    res.hits.push_back(std::move(*h));
   }
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return res;
@@ -428,22 +437,7 @@ std::optional<std::vector<Hit>> Searcher::related(const std::string& id, size_t 
   enquire.set_time_limit(options_.time_limit_seconds);
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Article a;
-    try {
-      a = article_from_data(it.get_document().get_data());
-    } catch (const std::exception&) {
-      continue;
-    }
-    Hit h;
-    h.id = std::move(a.id);
-    h.title = std::move(a.title);
-    h.url = std::move(a.url);
-    h.date = std::move(a.date);
-    h.lang = std::move(a.lang);
-    h.section = std::move(a.section);
-    h.tags = std::move(a.tags);
-    h.score = it.get_weight();
-    hits.push_back(std::move(h));
+    if (auto h = hit_of(it)) hits.push_back(std::move(*h));
   }
   return hits;
 }
@@ -503,20 +497,7 @@ Suggestions Searcher::suggest(const std::string& text, size_t count) {
   enquire.set_time_limit(options_.time_limit_seconds);
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Article a;
-    try {
-      a = article_from_data(it.get_document().get_data());
-    } catch (const std::exception&) {
-      continue;
-    }
-    Hit h;
-    h.id = std::move(a.id);
-    h.title = std::move(a.title);
-    h.url = std::move(a.url);
-    h.date = std::move(a.date);
-    h.lang = std::move(a.lang);
-    h.score = it.get_weight();
-    out.titles.push_back(std::move(h));
+    if (auto h = hit_of(it)) out.titles.push_back(std::move(*h));
   }
   return out;
 }
