@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <mutex>
+#include <map>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -177,19 +179,38 @@ void Searcher::load_aliases() {
   const std::string gazetteer = db_.get_metadata(std::string(schema::kGazetteerKey));
   const std::string taxonomy = db_.get_metadata(std::string(schema::kTaxonomyKey));
   if (gazetteer.empty() || taxonomy.empty()) return;
-  std::unordered_map<std::string, std::vector<std::string>> terms;
-  try {
-    const EntityExtractor x = EntityExtractor::from_json(gazetteer, taxonomy, builder_.analyzer().options());
-    alias_list_ = x.aliases();
-    for (const auto& a : alias_list_) {
-      auto& list = terms[a.text];
-      const std::string t = schema::term(a.person ? schema::prefix::person : schema::prefix::org, a.entity);
-      if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
-    }
-  } catch (const std::exception&) {
-    return;  // a damaged copy: search without synonyms rather than not at all
+  // Every worker thread opens its own Searcher for each index revision;
+  // analysing the gazetteer takes about 5 ms, so threads share the result
+  // (immutable) while the texts and the analysis options stay the same.
+  const analysis::AnalysisOptions options = builder_.analyzer().options();
+  const std::string key = options.to_string() + '\0' + gazetteer + '\0' + taxonomy;
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const Aliases>> cache;
+  std::shared_ptr<const Aliases> aliases;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = cache.find(key); it != cache.end()) aliases = it->second;
   }
-  builder_.set_aliases(std::move(terms));
+  if (!aliases) {
+    auto built = std::make_shared<Aliases>();
+    try {
+      const EntityExtractor x = EntityExtractor::from_json(gazetteer, taxonomy, options);
+      built->list = x.aliases();
+      for (const auto& a : built->list) {
+        auto& list = built->terms[a.text];
+        const std::string t = schema::term(a.person ? schema::prefix::person : schema::prefix::org, a.entity);
+        if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+      }
+    } catch (const std::exception&) {
+      return;  // a damaged copy: search without synonyms rather than not at all
+    }
+    aliases = built;
+    std::lock_guard<std::mutex> lock(mu);
+    if (cache.size() >= 4) cache.clear();  // gazetteers of past revisions
+    cache.emplace(key, aliases);
+  }
+  aliases_ = aliases;
+  builder_.set_aliases(aliases->terms);
 }
 
 SearchResult Searcher::search(const SearchRequest& request) {
@@ -264,31 +285,27 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     r.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return r;
   };
+  // The rewrite's results, if they find more; says what was searched.
+  auto rewritten = [&](const std::string& q, bool layout) -> std::optional<SearchResult> {
+    SearchRequest alt = req;
+    alt.q = q;
+    SearchResult r = run(alt);
+    if (!better(r)) return std::nullopt;
+    r.corrected = q;
+    r.original = req.q;
+    r.layout_corrected = layout;
+    return finish(std::move(r));
+  };
   if (weak) {
     const std::string layout = layout_candidate(req.q, vocab);
     if (!layout.empty()) {
-      SearchRequest alt = req;
-      alt.q = layout;
-      SearchResult r = run(alt);
-      if (better(r)) {
-        r.corrected = layout;
-        r.original = req.q;
-        r.layout_corrected = true;
-        return finish(std::move(r));
-      }
+      if (auto r = rewritten(layout, true)) return std::move(*r);
     }
   }
   const std::string fixed = spelling_candidate(req.q, vocab);
   if (fixed.empty()) return finish(std::move(res));
   if (weak) {
-    SearchRequest alt = req;
-    alt.q = fixed;
-    SearchResult r = run(alt);
-    if (better(r)) {
-      r.corrected = fixed;
-      r.original = req.q;
-      return finish(std::move(r));
-    }
+    if (auto r = rewritten(fixed, false)) return std::move(*r);
   }
   res.suggestion = fixed;
   return finish(std::move(res));
@@ -473,7 +490,8 @@ Suggestions Searcher::suggest(const std::string& text, size_t count) {
 
   // Entities by any alias that begins with the whole text typed.
   const std::string typed = head + last;
-  for (const auto& a : alias_list_) {
+  static const std::vector<EntityExtractor::AliasEntry> kNoAliases;
+  for (const auto& a : aliases_ ? aliases_->list : kNoAliases) {
     if (out.entities.size() >= count) break;
     if (a.text.compare(0, typed.size(), typed) != 0) continue;
     const bool dup = std::any_of(out.entities.begin(), out.entities.end(),

@@ -7,17 +7,19 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <xapian.h>
 
 #include "indexer/article.h"
+#include "indexer/entities.h"
 #include "searchd/api.h"
 #include "searchd/query.h"
 #include "searchd/rewrite.h"
-#include "indexer/entities.h"
 
 namespace letopis::searchd {
 
@@ -113,7 +115,12 @@ class Searcher {
   SearchResult answer(const SearchRequest& request);
   unsigned word_freq(std::string_view word);
   void load_aliases();
-  std::vector<EntityExtractor::AliasEntry> alias_list_;  // for suggest()
+  // The index's gazetteer aliases, analysed once per process and shared.
+  struct Aliases {
+    std::vector<EntityExtractor::AliasEntry> list;                         // for suggest()
+    std::unordered_map<std::string, std::vector<std::string>> terms;  // text -> entity terms
+  };
+  std::shared_ptr<const Aliases> aliases_;
   std::string path_;
   Xapian::Database db_;
   SearchOptions options_;
