@@ -82,6 +82,11 @@ void apply_config_json(const std::string& text, Config& cfg) {
   if (j.is_discarded()) throw std::invalid_argument("config: not valid JSON");
   Section top(j, "");
   top.string("db", cfg.service.db_dir);
+  top.string("public_url", cfg.service.public_url);
+  if (!cfg.service.public_url.empty() && cfg.service.public_url.rfind("http://", 0) != 0 &&
+      cfg.service.public_url.rfind("https://", 0) != 0) {
+    throw std::invalid_argument("config: 'public_url' must start with http:// or https://");
+  }
   std::string listen;
   top.string("listen", listen);
   if (!listen.empty() && !parse_listen(listen, cfg.server)) {
@@ -126,7 +131,7 @@ void apply_config_json(const std::string& text, Config& cfg) {
                       "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
                       "recency_weight", "recency_half_life_days"});
   }
-  top.reject_unknown({"db", "listen", "threads", "max_connections", "read_timeout_seconds", "write_timeout_seconds",
+  top.reject_unknown({"db", "public_url", "listen", "threads", "max_connections", "read_timeout_seconds", "write_timeout_seconds",
                       "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search"});
 }
 

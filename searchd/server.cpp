@@ -119,6 +119,9 @@ struct Server::Impl {
     // httplib keeps parameters in a multimap sorted by name; the order of
     // values within a name is the request's order, which is all we rely on.
     for (const auto& [k, v] : req.params) r.params.emplace_back(k, v);
+    r.accept_language = req.get_header_value("Accept-Language");
+    r.host = req.get_header_value("Host");
+    r.if_none_match = req.get_header_value("If-None-Match");
     HttpResponse out = service.handle(r);
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);

@@ -1,5 +1,7 @@
 #include "searchd/service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <iostream>
@@ -10,6 +12,7 @@
 
 #include "indexer/index_dir.h"
 #include "indexer/schema.h"
+#include "searchd/assets.h"
 #include "searchd/render.h"
 
 namespace letopis::searchd {
@@ -87,6 +90,12 @@ void Service::check_index() {
       }
     }
     if (switched) {
+      auto labels = std::make_shared<const FacetLabels>(FacetLabels::from_metadata(
+          db.get_metadata(std::string(schema::kTaxonomyKey)), db.get_metadata(std::string(schema::kGazetteerKey))));
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        labels_ = std::move(labels);
+      }
       epoch_.fetch_add(1);
       ready_.store(true);
       metrics_.reloaded();
@@ -154,14 +163,40 @@ HttpResponse Service::handle(const HttpRequest& req) {
     } else if (req.path.rfind("/api/related/", 0) == 0) {
       route = "related";
       res = related(req, req.path.substr(13));
+    } else if (req.path == "/") {
+      route = "page";
+      res = page(req);
+    } else if (req.path.rfind("/related/", 0) == 0) {
+      route = "related_page";
+      res = related_page(req, req.path.substr(9));
+    } else if (req.path.rfind("/assets/", 0) == 0) {
+      route = "asset";
+      res = asset(req, req.path.substr(8));
+    } else if (req.path == "/opensearch.xml") {
+      route = "opensearch";
+      res = opensearch(req);
+    } else if (req.path == "/favicon.ico") {
+      route = "asset";
+      res.status = 301;
+      res.content_type = "text/plain; charset=utf-8";
+      res.headers.emplace_back("Location", "/assets/favicon.svg?v=" + std::string(assets_version()));
+    } else if (req.path == "/robots.txt") {
+      route = "asset";
+      res.content_type = "text/plain; charset=utf-8";
+      // Search result pages are endless; the articles live on the site itself.
+      res.body = "User-agent: *\nDisallow: /api/\nDisallow: /related/\nDisallow: /?\n";
     } else if (req.path == "/healthz") {
       route = "healthz";
       res = healthz();
     } else if (req.path == "/metrics") {
       route = "metrics";
       res = metrics_text();
-    } else {
+    } else if (req.path.rfind("/api/", 0) == 0) {
       res = error(404, "not_found", "no such endpoint");
+    } else {
+      // A visitor who followed a broken link gets a page, not JSON.
+      const UiLang ui = choose_ui_lang("", req.accept_language.substr(0, 512));
+      res = html(404, render_message_page(ui, false, Msg::not_found_title, Msg::not_found_text, page_context()));
     }
   } catch (const ApiError& e) {
     res = error(400, e.code, e.what());
@@ -237,8 +272,18 @@ HttpResponse Service::related(const HttpRequest& req, const std::string& id) {
 HttpResponse Service::suggest(const HttpRequest& req) {
   std::string q;
   uint32_t n = 5;
-  bool seen_q = false, seen_n = false;
+  bool seen_q = false, seen_n = false, opensearch = false;
+  std::string ui_param;
   for (const auto& [name, value] : req.params) {
+    if (name == "format") {
+      if (value != "json" && value != "opensearch") throw ApiError("bad_format", "'format' must be json or opensearch");
+      opensearch = value == "opensearch";
+      continue;
+    }
+    if (name == "ui") {  // the language of the OpenSearch descriptions
+      ui_param = value.substr(0, 8);
+      continue;
+    }
     if (name == "q") {
       if (seen_q) throw ApiError("repeated_parameter", "'q' may be given once");
       seen_q = true;
@@ -256,9 +301,117 @@ HttpResponse Service::suggest(const HttpRequest& req) {
   }
   if (!ready_.load()) return error(503, "index_unavailable", "the index is not open yet");
   HttpResponse r;
-  r.body = render_suggest_json(q, searcher().suggest(q, n));
+  if (opensearch) {
+    r.content_type = "application/x-suggestions+json; charset=utf-8";
+    r.body = render_opensearch_suggestions(q, searcher().suggest(q, n), choose_ui_lang(ui_param, req.accept_language));
+  } else {
+    r.body = render_suggest_json(q, searcher().suggest(q, n));
+  }
   // Suggestions change only with the index: let browsers keep them briefly.
   r.headers.emplace_back("Cache-Control", "public, max-age=60");
+  return r;
+}
+
+PageContext Service::page_context() {
+  PageContext ctx;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ctx.labels_holder = labels_;
+  }
+  ctx.labels = ctx.labels_holder.get();
+  ctx.asset_version = std::string(assets_version());
+  ctx.limits = cfg_.limits;
+  return ctx;
+}
+
+HttpResponse Service::html(int status, std::string body) const {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  // Everything the page needs comes from here; nothing inline may run.
+  r.headers.emplace_back("Content-Security-Policy",
+                         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                         "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  r.headers.emplace_back("X-Frame-Options", "DENY");
+  r.headers.emplace_back("Referrer-Policy", "strict-origin-when-cross-origin");
+  r.headers.emplace_back("Vary", "Accept-Language");
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
+HttpResponse Service::page(const HttpRequest& req) {
+  const PageRequest pr = parse_page_request(req.params, cfg_.limits, req.accept_language);
+  const PageContext ctx = page_context();
+  if (!pr.error.empty()) return html(400, render_search_page(pr, nullptr, ctx));
+  if (!ready_.load()) return html(503, render_search_page(pr, nullptr, ctx, true));
+  const SearchResult result = searcher().search(pr.search);
+  return html(200, render_search_page(pr, &result, ctx));
+}
+
+HttpResponse Service::related_page(const HttpRequest& req, const std::string& id) {
+  std::string ui_param;
+  for (const auto& [name, value] : req.params) {
+    if (name == "ui") ui_param = value.substr(0, 8);
+  }
+  const UiLang ui = choose_ui_lang(ui_param, req.accept_language.substr(0, 512));
+  UiLang named;
+  const bool ui_given = parse_ui_code(ui_param, named);
+  const PageContext ctx = page_context();
+  if (id.empty() || id.size() > 512 || !valid_text(id)) {
+    return html(404, render_message_page(ui, ui_given, Msg::not_found_title, Msg::article_not_found, ctx));
+  }
+  if (!ready_.load()) return html(503, render_message_page(ui, ui_given, Msg::error_title, Msg::err_unavailable, ctx));
+  Searcher& s = searcher();
+  const auto article = s.document(id);
+  const auto hits = article ? s.related(id, 10) : std::nullopt;
+  if (!article || !hits) {
+    return html(404, render_message_page(ui, ui_given, Msg::not_found_title, Msg::article_not_found, ctx));
+  }
+  return html(200, render_related_page(ui, ui_given, *article, *hits, ctx));
+}
+
+HttpResponse Service::asset(const HttpRequest& req, const std::string& name) {
+  const Asset* a = find_asset(name);
+  if (!a) return error(404, "not_found", "no such asset");
+  HttpResponse r;
+  r.content_type = std::string(a->content_type);
+  const std::string etag = "\"" + std::string(assets_version()) + "\"";
+  bool current = false;
+  for (const auto& [k, v] : req.params) {
+    if (k == "v" && v == assets_version()) current = true;
+  }
+  // A URL with the current version never changes: cache it for a year.
+  r.headers.emplace_back("Cache-Control", current ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  r.headers.emplace_back("ETag", etag);
+  if (req.if_none_match == etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = std::string(a->body);
+  return r;
+}
+
+HttpResponse Service::opensearch(const HttpRequest& req) {
+  std::string ui_param;
+  for (const auto& [name, value] : req.params) {
+    if (name == "ui") ui_param = value.substr(0, 8);
+  }
+  std::string base = cfg_.public_url;
+  if (base.empty()) {
+    // Only a plain host[:port] is echoed back; anything else falls back.
+    const std::string& host = req.host;
+    const bool plain = !host.empty() && host.size() <= 255 &&
+                       std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                         return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                       });
+    base = "http://" + (plain ? host : std::string("127.0.0.1"));
+  }
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  HttpResponse r;
+  r.content_type = "application/opensearchdescription+xml; charset=utf-8";
+  r.body = render_opensearch_xml(choose_ui_lang(ui_param, req.accept_language.substr(0, 512)), base);
+  r.headers.emplace_back("Cache-Control", "public, max-age=86400");
   return r;
 }
 

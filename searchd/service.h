@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +20,7 @@
 
 #include "searchd/api.h"
 #include "searchd/metrics.h"
+#include "searchd/page.h"
 #include "searchd/search.h"
 
 namespace letopis::searchd {
@@ -27,6 +29,10 @@ struct HttpRequest {
   std::string method = "GET";
   std::string path;
   Params params;
+  // The headers the handlers read; empty when absent.
+  std::string accept_language;  // picks the visitor page's language
+  std::string host;             // the OpenSearch description's origin when public_url is unset
+  std::string if_none_match;    // conditional requests for assets
 };
 
 struct HttpResponse {
@@ -42,6 +48,9 @@ struct ServiceConfig {
   SearchOptions search;
   // How often the index directory is checked for a switched-in index.
   std::chrono::milliseconds poll_interval{500};
+  // The site's public origin and path prefix ("https://news.example.kz"),
+  // written into /opensearch.xml. Empty: http:// and the request's Host.
+  std::string public_url;
 };
 
 class Service {
@@ -62,6 +71,12 @@ class Service {
   HttpResponse related(const HttpRequest& request, const std::string& id);
   HttpResponse suggest(const HttpRequest& request);
   HttpResponse healthz();
+  // The visitor side (searchd/page.h): the search page, related articles,
+  // the static assets and the OpenSearch description.
+  HttpResponse page(const HttpRequest& request);
+  HttpResponse related_page(const HttpRequest& request, const std::string& id);
+  HttpResponse asset(const HttpRequest& request, const std::string& name);
+  HttpResponse opensearch(const HttpRequest& request);
   HttpResponse metrics_text();
   // A JSON error response, as every handler returns them.
   static HttpResponse error(int status, const std::string& code, const std::string& message);
@@ -73,6 +88,8 @@ class Service {
 
  private:
   Searcher& searcher();  // this thread's Searcher for the current index
+  PageContext page_context();
+  HttpResponse html(int status, std::string body) const;
   void watch();
   void report_problem(const std::string& message);
 
@@ -83,6 +100,7 @@ class Service {
   std::mutex mu_;                     // guards path_, identity_
   std::string path_;                  // resolved database path of the current index
   std::string identity_;
+  std::shared_ptr<const FacetLabels> labels_;  // the current index's display names
   std::string last_problem_;          // the last index problem logged (watcher thread only)
   Metrics metrics_;
   std::atomic<bool> stop_{false};
