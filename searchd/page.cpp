@@ -553,6 +553,27 @@ PageRequest parse_page_request(const Params& params, const ApiLimits& limits, st
   return r;
 }
 
+bool without_own_filter(SearchRequest& r, const std::string& facet) {
+  if (facet == "year") {
+    const bool one_year = r.from.size() == 8 && r.to.size() == 8 && r.from.compare(0, 4, r.to, 0, 4) == 0 &&
+                          r.from.compare(4, 4, "0101") == 0 && r.to.compare(4, 4, "1231") == 0;
+    if (!one_year) return false;
+    r.from.clear();
+    r.to.clear();
+  } else if (std::find(std::begin(kFilterNames), std::end(kFilterNames), facet) != std::end(kFilterNames)) {
+    auto& values = filter_values(r, facet);
+    if (values.empty()) return false;
+    values.clear();
+  } else {
+    return false;
+  }
+  r.facets = {facet};
+  r.page = 1;
+  r.per_page = 1;
+  r.sort = Sort::relevance;
+  return true;
+}
+
 FacetLabels FacetLabels::from_metadata(std::string_view taxonomy_json, std::string_view gazetteer_json) {
   FacetLabels labels;
   const json tax = json::parse(taxonomy_json, nullptr, false);

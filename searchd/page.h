@@ -39,6 +39,12 @@ inline constexpr uint32_t kPageSize = 10;
 // form comes back filled in. An empty query lists the newest articles.
 PageRequest parse_page_request(const Params& params, const ApiLimits& limits, std::string_view accept_language);
 
+// For multi-select facets: the request with the facet's own filter taken off
+// (for "year", a date range of exactly one year), counting only that facet;
+// false if the facet has no filter of its own. The sidebar shows these
+// counts, so that a visitor who chose one language still sees the others.
+bool without_own_filter(SearchRequest& request, const std::string& facet);
+
 // Display names for facet values in each interface language: topics from the
 // index's taxonomy labels, people and organisations from the gazetteer (the
 // first alias written in Kazakh or Russian Cyrillic), sections and languages

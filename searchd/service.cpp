@@ -345,7 +345,16 @@ HttpResponse Service::page(const HttpRequest& req) {
   const PageContext ctx = page_context();
   if (!pr.error.empty()) return html(400, render_search_page(pr, nullptr, ctx));
   if (!ready_.load()) return html(503, render_search_page(pr, nullptr, ctx, true));
-  const SearchResult result = searcher().search(pr.search);
+  Searcher& s = searcher();
+  SearchResult result = s.search(pr.search);
+  // A chosen facet counts as if it were not chosen, so its other values stay
+  // on offer (one more search per facet in use, facets only).
+  for (const std::string& facet : pr.search.facets) {
+    SearchRequest other = pr.search;
+    if (!without_own_filter(other, facet)) continue;
+    SearchResult counts = s.search(other);
+    result.facets[facet] = std::move(counts.facets[facet]);
+  }
   return html(200, render_search_page(pr, &result, ctx));
 }
 

@@ -314,3 +314,24 @@ TEST_CASE("only http and https article URLs become links") {
   CHECK(safe_href("https://a.kz/x\ny").empty());
   CHECK(safe_href("").empty());
 }
+
+TEST_CASE("a facet's own filter comes off for its counts, and only its own") {
+  SearchRequest r = parse_page_request({{"q", "x"}, {"lang", "en"}, {"topic", "water"}, {"from", "2021"}, {"to", "2021"}},
+                                       ApiLimits{}, "")
+                        .search;
+  SearchRequest lang = r;
+  REQUIRE(without_own_filter(lang, "lang"));
+  CHECK(lang.langs.empty());
+  CHECK(lang.topics == std::vector<std::string>{"water"});
+  CHECK(lang.from == "20210101");
+  CHECK(lang.facets == std::vector<std::string>{"lang"});
+  SearchRequest year = r;
+  REQUIRE(without_own_filter(year, "year"));
+  CHECK(year.from.empty());
+  CHECK(year.to.empty());
+  CHECK(year.langs == std::vector<std::string>{"en"});
+  SearchRequest person = r;
+  CHECK_FALSE(without_own_filter(person, "person"));  // no person chosen
+  SearchRequest range = parse_page_request({{"from", "2021-03-01"}, {"to", "2021-12-31"}}, ApiLimits{}, "").search;
+  CHECK_FALSE(without_own_filter(range, "year"));  // a range that is not one whole year stays
+}
