@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Letopis needs to build, test and run, from Debian 12's packages.
 # Idempotent: when everything is present it returns in well under a second.
-# Usage: scripts/deps.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+# Usage: scripts/deps.sh [--bench] [--browser]
+#   --bench    adds the peers the benchmarks compare against
+#   --browser  adds Debian's chromium and chromedriver for tests/browser
 set -euo pipefail
 
 packages=(
@@ -14,9 +16,13 @@ packages=(
   libxml2-dev
   curl ca-certificates
 )
-if [[ ${1:-} == --bench ]]; then
-  packages+=(gnuplot-nox)
-fi
+for arg in "$@"; do
+  case $arg in
+    --bench) packages+=(gnuplot-nox) ;;
+    --browser) packages+=(chromium chromium-driver fonts-dejavu-core) ;;
+    *) echo "deps: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,8 @@
 # Usage: scripts/test.sh [--sanitize]   (--sanitize: ASan + UBSan build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
+# The browser tests drive Debian's headless chromium (tests/browser).
+scripts/deps.sh --browser
 scripts/build.sh "$@"
 build_dir=build
 if [[ ${1:-} == --sanitize ]]; then

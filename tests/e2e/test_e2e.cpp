@@ -155,7 +155,16 @@ TEST_CASE("bad requests get a 400 with a JSON error body") {
 TEST_CASE("unknown documents and paths are 404s, never files") {
   get_json("/api/doc/no-such-id", 404);
   get_json("/api/doc/..%2F..%2F..%2Fetc%2Fpasswd", 404);
-  get_json("/nope", 404);
+  get_json("/api/nope", 404);
+  // Outside /api/ a visitor gets a 404 page; no path reaches a file.
+  auto c = server().client();
+  for (const char* path : {"/nope", "/..%2F..%2F..%2Fetc%2Fpasswd", "/assets/..%2F..%2Fetc%2Fpasswd", "/related/..%2Fetc"}) {
+    auto res = c.Get(path);
+    REQUIRE(res);
+    INFO(path);
+    CHECK(res->status == 404);
+    CHECK(res->body.find("root:") == std::string::npos);
+  }
 }
 
 TEST_CASE("an over-long request line gets a JSON 414") {
