@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace fs = std::filesystem;
@@ -27,11 +30,101 @@ std::string resolve(const std::string& dir) {
   throw std::runtime_error(dir + ": no index here (run letopis-index --db " + dir + " first)");
 }
 
+namespace {
+
+// Stub files are a few lines; anything bigger is not one.
+constexpr std::uintmax_t kMaxStubBytes = 1 << 20;
+
+std::string stub_file(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec) ? (fs::path(path) / "XAPIANDB").string() : path;
+}
+
+}  // namespace
+
 std::string current_identity(const std::string& dir) {
   std::error_code ec;
   const fs::path current = fs::path(dir) / kCurrent;
-  if (fs::is_symlink(current, ec)) return fs::read_symlink(current, ec).string();
-  return dir;
+  std::string identity = dir;
+  std::string target = dir;
+  if (fs::is_symlink(current, ec)) {
+    identity = fs::read_symlink(current, ec).string();
+    target = (fs::path(dir) / identity).string();
+  }
+  if (!is_stub(target)) return identity;
+  // The shards it lists: its text, and where local paths lead (a shard
+  // given as SHARD_DIR/current is switched by letopis-index --rebuild).
+  std::ifstream in(stub_file(target), std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  identity += '\n' + text.str();
+  try {
+    for (const StubEntry& e : read_stub(target)) {
+      if (e.kind == StubEntry::Kind::local) identity += '\n' + fs::weakly_canonical(e.path, ec).string();
+    }
+  } catch (const std::exception&) {
+    // A bad stub: its text is in the identity; opening it reports the error.
+  }
+  return identity;
+}
+
+bool is_stub(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fs::is_regular_file(fs::path(path) / "XAPIANDB", ec);
+  if (!fs::is_regular_file(path, ec)) return false;
+  // A single-file database is binary; a stub is a few lines of text.
+  std::ifstream in(path, std::ios::binary);
+  char head[512];
+  in.read(head, sizeof head);
+  return std::find(head, head + in.gcount(), '\0') == head + in.gcount();
+}
+
+std::vector<StubEntry> read_stub(const std::string& path) {
+  const std::string file = stub_file(path);
+  std::error_code ec;
+  if (fs::file_size(file, ec) > kMaxStubBytes) throw std::runtime_error(file + ": too big for a stub database file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file + ": cannot read the stub database file");
+  const fs::path base = fs::path(file).parent_path();
+  std::vector<StubEntry> out;
+  std::string line;
+  for (unsigned line_no = 1; std::getline(in, line); ++line_no) {
+    if (line.empty() || line[0] == '#') continue;
+    auto bad = [&](const std::string& why) {
+      return std::runtime_error(file + ":" + std::to_string(line_no) + ": " + why);
+    };
+    StubEntry e;
+    e.line = line;
+    const size_t space = line.find(' ');
+    const std::string type = line.substr(0, space);
+    const std::string rest = space == std::string::npos ? std::string() : line.substr(space + 1);
+    if (type == "auto" || type == "glass") {
+      if (rest.empty()) throw bad("no path");
+      e.path = fs::path(rest).is_absolute() ? rest : (base / rest).string();
+    } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
+      e.kind = StubEntry::Kind::remote_prog;
+      const size_t sp = rest.find(' ');
+      e.path = rest.substr(1, sp == std::string::npos ? std::string::npos : sp - 1);
+      if (sp != std::string::npos) e.args = rest.substr(sp + 1);
+      if (e.path.empty()) throw bad("no program");
+    } else if (type == "remote") {
+      e.kind = StubEntry::Kind::remote_tcp;
+      const size_t colon = rest.rfind(':');
+      if (colon == std::string::npos || colon == 0) throw bad("remote wants HOST:PORT");
+      e.host = rest.substr(0, colon);
+      if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') {
+        e.host = e.host.substr(1, e.host.size() - 2);  // [v6 address]
+      }
+      char* end = nullptr;
+      const unsigned long port = std::strtoul(rest.c_str() + colon + 1, &end, 10);
+      if (end == rest.c_str() + colon + 1 || *end != '\0' || port == 0 || port > 65535) throw bad("bad port");
+      e.port = static_cast<unsigned>(port);
+    } else {
+      throw bad("not a line Letopis opens (auto PATH, glass PATH, remote HOST:PORT or remote :PROGRAM ARGS)");
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
 }
 
 std::vector<std::string> generations(const std::string& dir) {

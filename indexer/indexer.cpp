@@ -54,9 +54,18 @@ class Writer {
     builder_.count_spelling(&spelling);
   }
 
+  // Counts the words of what it is given, and writes no documents.
+  void spelling_only() { spelling_only_ = true; }
+
   void add(const Article& article, size_t record_bytes) {
     // A changed gazetteer or taxonomy changes what is indexed: part of the hash.
     const std::string hash = content_hash(article) + fingerprint_;
+    if (spelling_only_) {
+      builder_.build(article, hash);  // counts its words
+      ++stats_.added;
+      stats_.bytes += record_bytes;
+      return;
+    }
     const std::string idterm = schema::id_term(article.id);
     bool exists = false;
     if (!fresh_) {
@@ -91,6 +100,7 @@ class Writer {
   IndexStats& stats_;
   std::string fingerprint_;
   DocumentBuilder builder_;
+  bool spelling_only_ = false;
 };
 
 // Reads every input in order, counting and logging rejected records.
@@ -107,11 +117,15 @@ class SourceReader {
     const bool tty = opt_.progress_seconds > 0 && ::isatty(2);
     const double every = tty ? 0.5 : opt_.progress_seconds;
     double next = every;
-    uint64_t count = 0, bytes = 0;
+    uint64_t count = 0, bytes = 0, elsewhere = 0;
     auto on_article = [&](Article&& a, const SourceLocation&) {
       ++count;
       bytes += a.title.size() + a.body.size();
-      fn(std::move(a));
+      if (opt_.shards > 1 && !in_shard(a.id, opt_.shard, opt_.shards)) {
+        ++elsewhere;
+      } else {
+        fn(std::move(a));
+      }
       if (every <= 0 || (count & 63) != 0) return;
       const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (t < next) return;
@@ -142,6 +156,10 @@ class SourceReader {
       if (strict_failed) throw std::runtime_error("--strict: a record was rejected; nothing was committed");
     }
     if (progress_shown_) std::fprintf(stderr, "\n");
+    if (opt_.shards > 1) {
+      log_("shard " + std::to_string(opt_.shard) + "/" + std::to_string(opt_.shards) + ": " +
+           std::to_string(elsewhere) + " of " + std::to_string(count) + " articles belong to other shards");
+    }
   }
 
  private:
@@ -208,7 +226,7 @@ void prune(Xapian::WritableDatabase& db, const std::unordered_set<std::string>& 
 // version, holds the documents the run added, and answers a probe query for
 // a few of them (their id together with one of their own stems). Throws,
 // and the current index stays served, if anything is wrong.
-void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have_current) {
+void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have_current, bool spelling_only) {
   Xapian::Database db(db_path);
   const Xapian::doccount n = db.get_doccount();
   auto fail = [&](const std::string& why) {
@@ -216,6 +234,10 @@ void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have
   };
   if (db.get_metadata(std::string(schema::kVersionKey)) != std::to_string(schema::kVersion)) {
     fail("no schema version");
+  }
+  if (spelling_only) {
+    if (n != 0) fail("a spelling-only build holds documents");
+    return;
   }
   if (n == 0) {
     if (stats.added + stats.updated > 0) fail("the new index is empty");
@@ -331,10 +353,11 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
                  const EntityExtractor& entities, const std::function<void(const std::string&)>& log) {
   unsigned jobs = opt.jobs ? opt.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = std::min(jobs, 16u);
-  if (jobs == 1) {
+  if (jobs == 1 || opt.spelling_only) {
     Xapian::WritableDatabase db(db_path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
     SpellingCounts spelling;
     Writer writer(db, true, stats, opt.analysis, entities, spelling);
+    if (opt.spelling_only) writer.spelling_only();
     reader.read_all([&](Article&& a) { writer.add(a, a.title.size() + a.body.size()); });
     spelling.write(db, kMinSpellingCount);
     set_run_metadata(db, opt, entities);
@@ -428,6 +451,13 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
 
 }  // namespace
 
+bool in_shard(const std::string& id, unsigned shard, unsigned shards) {
+  // Seeded apart from the parallel build's routing (fnv1a64(id) % jobs),
+  // so that a shard's own build still spreads over its jobs.
+  static const uint64_t seed = fnv1a64("letopis archive shard");
+  return shards <= 1 || fnv1a64(id, seed) % shards == shard - 1;
+}
+
 std::string default_config_file(const std::string& name) {
   if (const char* dir = std::getenv("LETOPIS_CONFIG_DIR"); dir && *dir) return (fs::path(dir) / name).string();
   const fs::path installed = fs::path(LETOPIS_INSTALLED_CONFIG_DIR) / name;
@@ -453,6 +483,9 @@ IndexStats run_index(const IndexOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   auto log = opt.log ? opt.log : [](const std::string& m) { std::cerr << m << '\n'; };
   if (opt.db_dir.empty()) throw std::invalid_argument("no index directory given (--db)");
+  if (opt.shards > 1 && (opt.shard < 1 || opt.shard > opt.shards)) {
+    throw std::invalid_argument("--shard K/N wants 1 <= K <= N");
+  }
   for (const auto& in : opt.inputs) {
     if (!fs::exists(in)) throw std::runtime_error(in + ": no such input file");
   }
@@ -462,7 +495,7 @@ IndexStats run_index(const IndexOptions& opt) {
   IndexStats stats;
   const fs::path current = fs::path(opt.db_dir) / index_dir::kCurrent;
   const bool have_current = fs::is_symlink(current);
-  const bool fresh = opt.rebuild || !have_current;
+  const bool fresh = opt.rebuild || !have_current || opt.spelling_only;
   stats.generation = fresh ? index_dir::next_generation(opt.db_dir) : fs::read_symlink(current).string();
   const std::string db_path = (fs::path(opt.db_dir) / stats.generation).string();
   if (fresh) {
@@ -509,7 +542,7 @@ IndexStats run_index(const IndexOptions& opt) {
   }
 
   if (fresh) {
-    verify_fresh(db_path, stats, have_current);
+    verify_fresh(db_path, stats, have_current, opt.spelling_only);
     const std::string previous = have_current ? fs::read_symlink(current).string() : std::string();
     index_dir::switch_current(opt.db_dir, stats.generation);
     // Keep the previous generation for rollback; remove older ones.

@@ -32,6 +32,16 @@ struct IndexOptions {
   // extracts none.
   std::string gazetteer, taxonomy;
   bool entities = true;
+  // One shard of an archive split across several indexes (searchd reads
+  // them through a stub file): only the articles whose id hashes to shard
+  // of shards (1-based) are indexed; the others are read and skipped. The
+  // hash is stable, so every run over any dump routes an article to the
+  // same shard. 0 of 0: the whole archive.
+  unsigned shard = 0, shards = 0;
+  // Write only the spelling table and the metadata, no articles: the
+  // spelling data of a sharded index (searchd's shards.spelling_db), which
+  // Xapian's remote protocol does not carry. Always a fresh build.
+  bool spelling_only = false;
   // Analysis switches, for experiments; an existing index keeps its own.
   analysis::AnalysisOptions analysis;
   // Log sink for progress and rejected records; default writes to stderr.
@@ -61,6 +71,9 @@ enum ExitCode : int {
   kExitRejected = 3,       // finished, but some records were rejected
   kExitLocked = 4,         // another run holds the index lock
 };
+
+// True if the article with this id belongs to shard (1-based) of shards.
+bool in_shard(const std::string& id, unsigned shard, unsigned shards);
 
 // Runs one indexing pass. Throws index_dir::LockHeld when locked, and
 // std::runtime_error (or Xapian::Error) on fatal errors; in both cases the

@@ -1,4 +1,5 @@
 // letopis-index: builds or updates a Letopis index. See README.md.
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -31,6 +32,10 @@ Options:
   --taxonomy FILE       topics (default: config/taxonomy.json)
   --no-entities         extract no people, organisations or topics
   --max-record-bytes N  reject records larger than N bytes (default 16777216)
+  --shard K/N           index only the articles whose id hashes to shard K of N
+                        (1-based), for an archive split across N indexes
+  --spelling-only       write only the spelling data and metadata (no articles):
+                        the spelling_db of a sharded searchd; always a fresh build
   --analysis OPTS       experiments only: switch analysis steps off, e.g.
                         stem=0 or fold_yo=0 or stem_capitalized=0 (with --rebuild)
   -h, --help            show this help
@@ -66,6 +71,17 @@ int main(int argc, char** argv) {
       opt.prune = true;
     } else if (a == "--strict") {
       opt.strict = true;
+    } else if (a == "--spelling-only") {
+      opt.spelling_only = true;
+    } else if (a == "--shard" && i + 1 < argc) {
+      unsigned k = 0, n = 0;
+      char extra = 0;
+      if (std::sscanf(argv[++i], "%u/%u%c", &k, &n, &extra) != 2 || n < 1 || k < 1 || k > n) {
+        std::cerr << "letopis-index: --shard wants K/N with 1 <= K <= N, e.g. 2/3\n";
+        return letopis::kExitUsage;
+      }
+      opt.shard = k;
+      opt.shards = n;
     } else if (a == "--analysis" && i + 1 < argc) {
       try {
         opt.analysis = letopis::analysis::AnalysisOptions::parse(argv[++i]);
