@@ -131,8 +131,26 @@ void apply_config_json(const std::string& text, Config& cfg) {
                       "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
                       "recency_weight", "recency_half_life_days"});
   }
+  if (const json* o = top.object("shards")) {
+    Section s(*o, "shards");
+    ShardOptions& sh = cfg.service.search.shards;
+    std::string on_failure;
+    s.string("on_failure", on_failure);
+    if (on_failure == "partial") {
+      sh.on_failure = ShardOptions::OnFailure::partial;
+    } else if (on_failure == "fail") {
+      sh.on_failure = ShardOptions::OnFailure::fail;
+    } else if (!on_failure.empty()) {
+      throw std::invalid_argument("config: 'shards.on_failure' must be \"partial\" or \"fail\"");
+    }
+    s.number("timeout_seconds", sh.timeout_seconds, 0.05, 600);
+    s.number("connect_timeout_seconds", sh.connect_timeout_seconds, 0.05, 600);
+    s.number("retry_seconds", sh.retry_seconds, 0.1, 3600);
+    s.string("spelling_db", sh.spelling_db);
+    s.reject_unknown({"on_failure", "timeout_seconds", "connect_timeout_seconds", "retry_seconds", "spelling_db"});
+  }
   top.reject_unknown({"db", "public_url", "listen", "threads", "max_connections", "read_timeout_seconds", "write_timeout_seconds",
-                      "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search"});
+                      "keep_alive_seconds", "max_body_bytes", "poll_interval_ms", "limits", "search", "shards"});
 }
 
 void apply_config_file(const std::string& path, Config& cfg) {

@@ -24,7 +24,8 @@ without a restart.
 
 Options (they override the config file):
   --config FILE         JSON config; config/searchd.json lists every key
-  --db DIR              index directory; required here or in the config
+  --db DIR              index directory, or a stub file listing shards
+                        (docs/OPERATIONS.md, Sharding); required here or in the config
   --listen HOST:PORT    address to listen on (default 127.0.0.1:8080)
   --threads N           worker threads = concurrent connections (default 32)
   -h, --help            show this help

@@ -103,6 +103,7 @@ std::string render_search_json(const SearchRequest& req, const SearchResult& res
       {"filters", std::move(filters)},
       {"query", query},
       {"timed_out", res.timed_out},
+      {"partial", res.partial},
       {"took_ms", res.took_ms},
   };
   return dump(out);

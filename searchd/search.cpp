@@ -4,15 +4,19 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
 
 #include "indexer/document.h"
 #include "indexer/entities.h"
+#include "indexer/index_dir.h"
 #include "indexer/schema.h"
 #include "stemmers/lang.h"
 #include "stemmers/utf8.h"
@@ -34,52 +38,70 @@ const FacetDef kFacets[] = {
     {"person", schema::kSlotPeople, true, false},   {"org", schema::kSlotOrgs, true, false},
 };
 
+struct Hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+};
+using Counts = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
+
+// Adds n to the count of each value in a slot's content: the content
+// itself, or for a multi-valued facet each of its kMultiSep-joined parts.
+void count_values(Counts& counts, std::string_view content, bool multi, uint64_t n) {
+  auto bump = [&](std::string_view value) {
+    auto it = counts.find(value);
+    if (it == counts.end()) counts.emplace(std::string(value), n);
+    else it->second += n;
+  };
+  if (!multi) {
+    bump(content);
+    return;
+  }
+  for (;;) {
+    const size_t end = content.find(schema::kMultiSep);
+    bump(content.substr(0, end));
+    if (end == std::string_view::npos) break;
+    content.remove_prefix(end + 1);
+  }
+}
+
 // Counts the values of every requested facet in one pass over the match
 // set: one MatchSpy reads each slot once per document, splits multi-valued
 // slots (tags, topics, people, organisations joined by kMultiSep), and
 // counts in hash maps looked up by string_view, so counting allocates only
 // for a value's first occurrence. (ValueCountMatchSpy would count a joined
 // string as one value, and one spy per facet reads each document 8 times.)
+// A remote shard cannot run it (a MatchSpy of ours cannot be serialised):
+// see remote_counts() for that case.
 class FacetCountMatchSpy : public Xapian::MatchSpy {
  public:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  using Counts = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
-
   explicit FacetCountMatchSpy(std::vector<const FacetDef*> facets)
       : facets_(std::move(facets)), counts_(facets_.size()) {}
 
   void operator()(const Xapian::Document& doc, double) override {
     for (size_t i = 0; i < facets_.size(); ++i) {
       const std::string v = doc.get_value(facets_[i]->slot);
-      if (v.empty()) continue;
-      if (!facets_[i]->multi) {
-        bump(counts_[i], v);
-        continue;
-      }
-      std::string_view rest(v);
-      for (;;) {
-        const size_t end = rest.find(schema::kMultiSep);
-        bump(counts_[i], rest.substr(0, end));
-        if (end == std::string_view::npos) break;
-        rest.remove_prefix(end + 1);
-      }
+      if (!v.empty()) count_values(counts_[i], v, facets_[i]->multi, 1);
     }
   }
-  const std::vector<const FacetDef*>& facets() const { return facets_; }
   const Counts& counts(size_t i) const { return counts_[i]; }
 
  private:
-  static void bump(Counts& c, std::string_view value) {
-    auto it = c.find(value);
-    if (it == c.end()) c.emplace(std::string(value), 1);
-    else ++it->second;
-  }
   std::vector<const FacetDef*> facets_;
   std::vector<Counts> counts_;
 };
+
+// With remote shards: Xapian's own ValueCountMatchSpy, which each shard
+// runs and Xapian merges, counts each distinct slot content (a joined
+// multi-value string as one); splitting those and adding their counts
+// gives exactly what FacetCountMatchSpy counts.
+Counts remote_counts(const Xapian::ValueCountMatchSpy& spy, const FacetDef& def) {
+  Counts counts;
+  for (auto v = spy.values_begin(); v != spy.values_end(); ++v) {
+    const std::string content = *v;
+    if (!content.empty()) count_values(counts, content, def.multi, v.get_termfreq());
+  }
+  return counts;
+}
 
 std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value, size_t max) {
   if (by_value) {
@@ -163,19 +185,109 @@ void check_schema(const Xapian::Database& db, const std::string& path) {
   }
 }
 
-Searcher::Searcher(const std::string& db_path, SearchOptions options)
-    : path_(db_path), db_(db_path), options_(options), builder_(options.ranking, analysis_options(db_)) {
+namespace {
+
+// The shards' database, once at least one shard is open (and, under
+// shards.on_failure = fail, all of them).
+Xapian::Database& required(ShardSet& shards) {
+  shards.require();
+  return shards.database();
+}
+
+// Says once per process and key what a sharded setup lacks.
+void log_once(const std::string& key, const std::string& message) {
+  static std::mutex mu;
+  static std::set<std::string> said;
+  std::lock_guard<std::mutex> lock(mu);
+  if (!said.insert(key).second) return;
+  char ts[32];
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::cerr << ts << " letopis-searchd: " << message << '\n';
+}
+
+}  // namespace
+
+Searcher::Searcher(const std::string& db_path, SearchOptions options) try
+    : path_(db_path),
+      shards_(db_path, options.shards),
+      db_(required(shards_)),
+      options_(options),
+      builder_(options.ranking, analysis_options(db_)) {
+  // Metadata (schema version, analysis options, gazetteer, taxonomy) does
+  // travel over Xapian's remote protocol; a multi-database answers from its
+  // first shard, and ShardSet has checked that every shard agrees on the
+  // schema version and the analysis options.
   check_schema(db_, path_);
   for (analysis::Lang l : {analysis::Lang::unknown, analysis::Lang::ru, analysis::Lang::en, analysis::Lang::kk}) {
     text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l, builder_.analyzer().options());
   }
   load_aliases();
+  open_spelling();
+} catch (const Xapian::NetworkError& e) {
+  // A shard that failed while its metadata was read: unavailable, not a bug.
+  throw Xapian::DatabaseOpeningError("a shard of the index failed while opening: " + e.get_description());
+}
+
+void Searcher::open_spelling() {
+  // Spelling data does not travel: a remote shard's spelling table reads as
+  // empty (Xapian 1.4 raises no error), and a multi-database sums only its
+  // local shards' tables.
+  const std::string& configured = options_.shards.spelling_db;
+  if (configured.empty()) {
+    if (shards_.has_remote()) {
+      log_once("spelling:" + path_, path_ + " has remote shards, whose spelling data Xapian does not fetch: "
+                                    "\"did you mean\", typo correction and completions use the local shards' "
+                                    "spelling only; set shards.spelling_db (docs/OPERATIONS.md, Sharding)");
+    }
+    return;
+  }
+  try {
+    const std::string path = index_dir::resolve(configured);
+    if (spelling_ && path == spelling_path_) {
+      spelling_->reopen();
+      return;
+    }
+    spelling_ = std::make_unique<Xapian::Database>(path);
+    spelling_path_ = path;
+  } catch (const std::exception& e) {
+    log_once("spelling-db:" + configured, "shards.spelling_db " + configured + ": " + e.what() +
+                                              "; using the index's own spelling data");
+  } catch (const Xapian::Error& e) {
+    log_once("spelling-db:" + configured, "shards.spelling_db " + configured + ": " + e.get_description() +
+                                              "; using the index's own spelling data");
+  }
+}
+
+void Searcher::reopen() {
+  shards_.refresh();
+  if (!options_.shards.spelling_db.empty()) open_spelling();  // follows a rebuilt spelling index too
+}
+
+template <typename F>
+auto Searcher::with_failover(F&& f) -> decltype(f()) {
+  shards_.require();
+  if (!shards_.sharded()) return f();
+  try {
+    return f();
+  } catch (const Xapian::NetworkError& e) {
+    shards_.recover(e);
+  }
+  shards_.require();
+  try {
+    return f();
+  } catch (const Xapian::NetworkError& e) {
+    shards_.recover(e);
+    throw Xapian::DatabaseOpeningError("the index's shards are not answering: " + e.get_description());
+  }
 }
 
 void Searcher::load_aliases() {
   // The gazetteer the index was built with, from its metadata: the same
-  // aliases that tagged the articles. An index without one (or a remote
-  // one: metadata does not travel) simply gets no entity synonyms.
+  // aliases that tagged the articles (with shards, the first shard's). An
+  // index without one simply gets no entity synonyms.
   const std::string gazetteer = db_.get_metadata(std::string(schema::kGazetteerKey));
   const std::string taxonomy = db_.get_metadata(std::string(schema::kTaxonomyKey));
   if (gazetteer.empty() || taxonomy.empty()) return;
@@ -214,13 +326,17 @@ void Searcher::load_aliases() {
 }
 
 SearchResult Searcher::search(const SearchRequest& request) {
-  try {
-    return answer(request);
-  } catch (const Xapian::DatabaseModifiedError&) {
-    // The indexer committed a new revision under us: reopen and retry once.
-    db_.reopen();
-    return answer(request);
-  }
+  SearchResult res = with_failover([&] {
+    try {
+      return answer(request);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      // The indexer committed a new revision under us: reopen and retry once.
+      db_.reopen();
+      return answer(request);
+    }
+  });
+  res.partial = shards_.partial();
+  return res;
 }
 
 unsigned Searcher::word_freq(std::string_view word) {
@@ -261,8 +377,8 @@ SearchResult Searcher::answer(const SearchRequest& req) {
   vocab.spelling = [this](std::string_view w) {
     std::string best;
     Xapian::doccount best_freq = 0;
-    Xapian::TermIterator it = db_.spellings_begin();
-    const Xapian::TermIterator end = db_.spellings_end();
+    Xapian::TermIterator it = spelling().spellings_begin();
+    const Xapian::TermIterator end = spelling().spellings_end();
     for (const std::string& c : one_edit_away(w)) {
       it.skip_to(c);
       if (it == end) break;
@@ -337,6 +453,12 @@ SearchResult Searcher::run(const SearchRequest& req) {
   enquire.set_weighting_scheme(Xapian::BM25Weight());
   if (sort == Sort::date_desc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   if (sort == Sort::date_asc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
+  // Exact ties in weight (entity and filter-only matches score alike) go by
+  // the content hash, not by docid, whose order depends on how the index is
+  // laid out: one database and the same articles in shards rank alike.
+  // (Sorted by date, ties of date and weight still go by docid: a KeyMaker
+  // cannot run on a remote shard in Xapian 1.4.)
+  if (sort == Sort::relevance) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
   enquire.set_time_limit(options_.time_limit_seconds);
 
   std::vector<const FacetDef*> defs;
@@ -344,10 +466,20 @@ SearchResult Searcher::run(const SearchRequest& req) {
     if (std::find(req.facets.begin(), req.facets.end(), f.name) != req.facets.end()) defs.push_back(&f);
   }
   std::unique_ptr<FacetCountMatchSpy> spy;
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> remote_spies;  // one per facet
+  const bool remote = shards_.has_remote();
   auto attach_spies = [&] {
     enquire.clear_matchspies();
     spy.reset();
+    remote_spies.clear();
     if (defs.empty()) return;
+    if (remote) {
+      for (const FacetDef* d : defs) {
+        remote_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(d->slot));
+        enquire.add_matchspy(remote_spies.back().get());
+      }
+      return;
+    }
     spy = std::make_unique<FacetCountMatchSpy>(defs);
     enquire.add_matchspy(spy.get());
   };
@@ -380,13 +512,13 @@ SearchResult Searcher::run(const SearchRequest& req) {
   res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   res.timed_out = !res.total_exact && !defs.empty();
 
-  if (spy) {
-    for (size_t i = 0; i < defs.size(); ++i) {
-      std::vector<FacetValue> values;
-      values.reserve(spy->counts(i).size());
-      for (const auto& [v, c] : spy->counts(i)) values.push_back({v, c});
-      res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
-    }
+  for (size_t i = 0; i < defs.size() && (spy || !remote_spies.empty()); ++i) {
+    const Counts counts = spy ? Counts() : remote_counts(*remote_spies[i], *defs[i]);
+    const Counts& c = spy ? spy->counts(i) : counts;
+    std::vector<FacetValue> values;
+    values.reserve(c.size());
+    for (const auto& [v, n] : c) values.push_back({v, n});
+    res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
   }
 
   std::string body;
@@ -420,118 +552,138 @@ class StemsOnly : public Xapian::ExpandDecider {
 }  // namespace
 
 std::optional<std::vector<Hit>> Searcher::related(const std::string& id, size_t count) {
-  const std::string idterm = schema::id_term(id);
-  Xapian::PostingIterator p = db_.postlist_begin(idterm);
-  if (p == db_.postlist_end(idterm)) return std::nullopt;
-  const Xapian::docid did = *p;
-  const Xapian::Document doc = db_.get_document(did);
+  auto found = with_failover([&]() -> std::optional<std::vector<Hit>> {
+    const std::string idterm = schema::id_term(id);
+    Xapian::PostingIterator p = db_.postlist_begin(idterm);
+    if (p == db_.postlist_end(idterm)) return std::nullopt;
+    const Xapian::docid did = *p;
+    const Xapian::Document doc = db_.get_document(did);
 
-  Xapian::Enquire enquire(db_);
-  Xapian::RSet rset;
-  rset.add_document(did);
-  const StemsOnly stems_only;
-  const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &stems_only);
-  std::vector<Xapian::Query> parts;
-  for (auto t = eset.begin(); t != eset.end(); ++t) {
-    parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight() / eset.begin().get_weight());
-  }
-  // Shared entities and topics: canonical, so they cross languages.
-  for (std::string_view prefix : {schema::prefix::person, schema::prefix::org, schema::prefix::topic}) {
-    Xapian::TermIterator t = doc.termlist_begin();
-    for (t.skip_to(std::string(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
-      // Boolean terms carry no BM25 weight: a fixed weight per shared one.
-      parts.emplace_back(Xapian::Query::OP_FILTER,
-                         Xapian::Query((new Xapian::FixedWeightPostingSource(kEntityWeight))->release()),
-                         Xapian::Query(*t));
+    Xapian::Enquire enquire(db_);
+    Xapian::RSet rset;
+    rset.add_document(did);
+    const StemsOnly stems_only;
+    // Exact term frequencies: over shards, Xapian otherwise estimates them
+    // from the shards holding the article, and the terms chosen differ.
+    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &stems_only);
+    std::vector<Xapian::Query> parts;
+    for (auto t = eset.begin(); t != eset.end(); ++t) {
+      parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*t), t.get_weight() / eset.begin().get_weight());
     }
+    // Shared entities and topics: canonical, so they cross languages.
+    for (std::string_view prefix : {schema::prefix::person, schema::prefix::org, schema::prefix::topic}) {
+      Xapian::TermIterator t = doc.termlist_begin();
+      for (t.skip_to(std::string(prefix)); t != doc.termlist_end() && (*t).rfind(prefix, 0) == 0; ++t) {
+        // Boolean terms carry no BM25 weight: a fixed weight per shared one.
+        parts.emplace_back(Xapian::Query::OP_FILTER,
+                           Xapian::Query((new Xapian::FixedWeightPostingSource(kEntityWeight))->release()),
+                           Xapian::Query(*t));
+      }
+    }
+    std::vector<Hit> hits;
+    if (parts.empty()) return hits;
+    Xapian::Query q(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(idterm));
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);  // ties as in search()
+    enquire.set_time_limit(options_.time_limit_seconds);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      if (auto h = hit_of(it)) hits.push_back(std::move(*h));
+    }
+    return hits;
+  });
+  // Not found while a shard is down: it may be on that shard.
+  if (!found && shards_.partial()) {
+    throw Xapian::DatabaseOpeningError("the article may be on a shard that is not answering");
   }
-  std::vector<Hit> hits;
-  if (parts.empty()) return hits;
-  Xapian::Query q(Xapian::Query::OP_OR, parts.begin(), parts.end());
-  q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(idterm));
-  enquire.set_query(q);
-  enquire.set_weighting_scheme(Xapian::BM25Weight());
-  enquire.set_time_limit(options_.time_limit_seconds);
-  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    if (auto h = hit_of(it)) hits.push_back(std::move(*h));
-  }
-  return hits;
+  return found;
 }
 
 Suggestions Searcher::suggest(const std::string& text, size_t count) {
-  Suggestions out;
-  std::vector<analysis::Token> tokens;
-  builder_.analyzer().tokenize(text, analysis::Lang::unknown, tokens);
-  std::vector<const analysis::Token*> words;
-  for (const auto& t : tokens) {
-    if (t.kind != analysis::TokenKind::compound) words.push_back(&t);
-  }
-  if (words.empty()) return out;
-  const std::string& last = words.back()->text;
-  if (analysis::decode_utf8(last).size() < 2) return out;
-  std::string head;  // the words before the last, as typed (normalized)
-  for (size_t i = 0; i + 1 < words.size(); ++i) head += words[i]->text + " ";
+  return with_failover([&]() -> Suggestions {
+    Suggestions out;
+    std::vector<analysis::Token> tokens;
+    builder_.analyzer().tokenize(text, analysis::Lang::unknown, tokens);
+    std::vector<const analysis::Token*> words;
+    for (const auto& t : tokens) {
+      if (t.kind != analysis::TokenKind::compound) words.push_back(&t);
+    }
+    if (words.empty()) return out;
+    const std::string& last = words.back()->text;
+    if (analysis::decode_utf8(last).size() < 2) return out;
+    std::string head;  // the words before the last, as typed (normalized)
+    for (size_t i = 0; i + 1 < words.size(); ++i) head += words[i]->text + " ";
 
-  // Frequent words: the spelling table is sorted, so the words with this
-  // prefix are one run of it.
-  std::vector<Suggestions::Term> found;
-  Xapian::TermIterator it = db_.spellings_begin();
-  it.skip_to(last);
-  for (size_t scanned = 0; it != db_.spellings_end() && scanned < kSuggestScan; ++it, ++scanned) {
-    const std::string w = *it;
-    if (w.compare(0, last.size(), last) != 0) break;
-    found.push_back({head + w, it.get_termfreq()});
-  }
-  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min(count, found.size())),
-                    found.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
-  if (found.size() > count) found.resize(count);
-  out.terms = std::move(found);
+    // Frequent words: the spelling table is sorted, so the words with this
+    // prefix are one run of it.
+    std::vector<Suggestions::Term> found;
+    Xapian::Database& table = spelling();
+    Xapian::TermIterator it = table.spellings_begin();
+    it.skip_to(last);
+    for (size_t scanned = 0; it != table.spellings_end() && scanned < kSuggestScan; ++it, ++scanned) {
+      const std::string w = *it;
+      if (w.compare(0, last.size(), last) != 0) break;
+      found.push_back({head + w, it.get_termfreq()});
+    }
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min(count, found.size())),
+                      found.end(), [](const auto& a, const auto& b) { return a.count > b.count; });
+    if (found.size() > count) found.resize(count);
+    out.terms = std::move(found);
 
-  // Entities by any alias that begins with the whole text typed.
-  const std::string typed = head + last;
-  static const std::vector<EntityExtractor::AliasEntry> kNoAliases;
-  for (const auto& a : aliases_ ? aliases_->list : kNoAliases) {
-    if (out.entities.size() >= count) break;
-    if (a.text.compare(0, typed.size(), typed) != 0) continue;
-    const bool dup = std::any_of(out.entities.begin(), out.entities.end(),
-                                 [&](const auto& e) { return e.name == a.entity; });
-    if (!dup) out.entities.push_back({a.entity, a.person});
-  }
+    // Entities by any alias that begins with the whole text typed.
+    const std::string typed = head + last;
+    static const std::vector<EntityExtractor::AliasEntry> kNoAliases;
+    for (const auto& a : aliases_ ? aliases_->list : kNoAliases) {
+      if (out.entities.size() >= count) break;
+      if (a.text.compare(0, typed.size(), typed) != 0) continue;
+      const bool dup = std::any_of(out.entities.begin(), out.entities.end(),
+                                   [&](const auto& e) { return e.name == a.entity; });
+      if (!dup) out.entities.push_back({a.entity, a.person});
+    }
 
-  // Titles: a title word beginning with the prefix (the most frequent 64
-  // such words), and the earlier words' stems in the title.
-  std::vector<Xapian::Query> parts;
-  for (size_t i = 0; i + 1 < words.size(); ++i) {
-    const auto& t = *words[i];
-    std::string s = t.stem_lang == analysis::Lang::unknown ? t.text : builder_.analyzer().stem(t.text, t.stem_lang);
-    parts.emplace_back(schema::term(schema::prefix::title_stem, s.empty() ? t.text : s));
-  }
-  parts.emplace_back(Xapian::Query::OP_WILDCARD, schema::term(schema::prefix::title, last), 64,
-                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-  Xapian::Enquire enquire(db_);
-  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
-  enquire.set_docid_order(Xapian::Enquire::DESCENDING);  // ties: newer documents first
-  enquire.set_time_limit(options_.time_limit_seconds);
-  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    if (auto h = hit_of(it)) out.titles.push_back(std::move(*h));
-  }
-  return out;
+    // Titles: a title word beginning with the prefix (the most frequent 64
+    // such words), and the earlier words' stems in the title.
+    std::vector<Xapian::Query> parts;
+    for (size_t i = 0; i + 1 < words.size(); ++i) {
+      const auto& t = *words[i];
+      std::string s = t.stem_lang == analysis::Lang::unknown ? t.text : builder_.analyzer().stem(t.text, t.stem_lang);
+      parts.emplace_back(schema::term(schema::prefix::title_stem, s.empty() ? t.text : s));
+    }
+    parts.emplace_back(Xapian::Query::OP_WILDCARD, schema::term(schema::prefix::title, last), 64,
+                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+    enquire.set_docid_order(Xapian::Enquire::DESCENDING);  // ties: newer documents first
+    enquire.set_time_limit(options_.time_limit_seconds);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      if (auto h = hit_of(it)) out.titles.push_back(std::move(*h));
+    }
+    return out;
+  });
 }
 
 std::optional<Article> Searcher::document(const std::string& id) {
-  const std::string t = schema::id_term(id);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    try {
-      Xapian::PostingIterator p = db_.postlist_begin(t);
-      if (p == db_.postlist_end(t)) return std::nullopt;
-      return article_from_data(db_.get_document(*p).get_data());
-    } catch (const Xapian::DatabaseModifiedError&) {
-      db_.reopen();
+  auto found = with_failover([&]() -> std::optional<Article> {
+    const std::string t = schema::id_term(id);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      try {
+        Xapian::PostingIterator p = db_.postlist_begin(t);
+        if (p == db_.postlist_end(t)) return std::nullopt;
+        return article_from_data(db_.get_document(*p).get_data());
+      } catch (const Xapian::DatabaseModifiedError&) {
+        db_.reopen();
+      }
     }
+    return std::nullopt;
+  });
+  // Not found while a shard is down: it may be on that shard.
+  if (!found && shards_.partial()) {
+    throw Xapian::DatabaseOpeningError("the article may be on a shard that is not answering");
   }
-  return std::nullopt;
+  return found;
 }
 
 }  // namespace letopis::searchd

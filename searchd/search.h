@@ -20,6 +20,7 @@
 #include "searchd/api.h"
 #include "searchd/query.h"
 #include "searchd/rewrite.h"
+#include "searchd/shards.h"
 
 namespace letopis::searchd {
 
@@ -44,6 +45,7 @@ struct SearchResult {
   bool relaxed = false;        // no document had all words: any-word results
   bool fallback = false;       // the syntax was malformed: searched as plain words
   bool timed_out = false;      // the time limit cut the match short
+  bool partial = false;        // a shard is not answering: results from the others only
   std::string from, to;        // the date range applied (YYYYMMDD)
   double took_ms = 0;
   // Query correction (searchd/rewrite.h). When the query as typed found
@@ -75,13 +77,19 @@ struct SearchOptions {
   size_t max_facet_values = 50;     // values returned per facet
   bool correct_queries = true;      // wrong keyboard layout and typos (see SearchResult)
   RankingOptions ranking;
+  ShardOptions shards;              // an index split into shards (searchd/shards.h)
 };
 
 class Searcher {
  public:
-  // Opens the index at a resolved database path (see index_dir::resolve).
-  // Throws Xapian::Error if it cannot be opened, std::runtime_error if its
-  // schema version is not ours.
+  // Opens the index at a resolved database path (see index_dir::resolve):
+  // a database, or a stub file listing shards (searchd/shards.h). Throws
+  // Xapian::Error if it cannot be opened (Xapian::DatabaseOpeningError if
+  // no shard answers, or one does not and shards.on_failure is "fail"),
+  // std::runtime_error if its schema version is not ours.
+  //
+  // With shards, each call below is searched on the shards that answer; a
+  // shard that fails mid-request is left out and the request retried once.
   explicit Searcher(const std::string& db_path, SearchOptions options = {});
 
   SearchResult search(const SearchRequest& request);
@@ -105,7 +113,9 @@ class Searcher {
   static constexpr size_t kSuggestScan = 4000;
 
   // Picks up a new revision of the same database (cheap; call per request).
-  void reopen() { db_.reopen(); }
+  // With shards: also leaves out those found dead and takes back those
+  // that answer again (see ShardSet::refresh).
+  void reopen();
 
   Xapian::Database& database() { return db_; }
   const std::string& path() const { return path_; }
@@ -113,6 +123,12 @@ class Searcher {
  private:
   SearchResult run(const SearchRequest& request);
   SearchResult answer(const SearchRequest& request);
+  // Runs f; if a shard fails mid-way, runs it once more on the others.
+  template <typename F>
+  auto with_failover(F&& f) -> decltype(f());
+  // The spelling table to use: shards.spelling_db's, or the index's own.
+  Xapian::Database& spelling() { return spelling_ ? *spelling_ : db_; }
+  void open_spelling();
   unsigned word_freq(std::string_view word);
   void load_aliases();
   // The index's gazetteer aliases, analysed once per process and shared.
@@ -122,7 +138,10 @@ class Searcher {
   };
   std::shared_ptr<const Aliases> aliases_;
   std::string path_;
-  Xapian::Database db_;
+  ShardSet shards_;
+  Xapian::Database& db_;  // shards_.database(): all the open shards as one
+  std::unique_ptr<Xapian::Database> spelling_;  // shards.spelling_db, if set and readable
+  std::string spelling_path_;                   // what spelling_ was opened from
   SearchOptions options_;
   QueryBuilder builder_;
   Xapian::Stem text_stemmers_[4];  // per analysis::Lang, for snippets

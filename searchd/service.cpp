@@ -14,6 +14,7 @@
 #include "indexer/schema.h"
 #include "searchd/assets.h"
 #include "searchd/render.h"
+#include "searchd/shards.h"
 
 namespace letopis::searchd {
 namespace {
@@ -76,9 +77,12 @@ void Service::check_index() {
       if (identity != identity_ || !ready_.load()) path.clear();
     }
     if (path.empty()) path = index_dir::resolve(cfg_.db_dir);
-    Xapian::Database db(path);
+    // A database, or the shards a stub lists: kept open between polls (so
+    // this thread also retries dead shards in the background).
+    ShardSet& shards = watched_shards(path, cfg_.search.shards);
+    Xapian::Database& db = shards.database();
     check_schema(db, path);
-    const uint64_t revision = db.get_revision();
+    const uint64_t revision = shards.revision();
     const double age = seconds_since_iso(db.get_metadata(std::string(schema::kBuiltAtKey)));
     bool switched = false;
     {

@@ -15,6 +15,26 @@ TEST_CASE("the shipped config file applies and equals the built-in defaults") {
   CHECK(shipped.service.search.time_limit_seconds == defaults.service.search.time_limit_seconds);
   CHECK(shipped.service.search.ranking.title_weight == defaults.service.search.ranking.title_weight);
   CHECK(shipped.service.db_dir == "/var/lib/letopis/index");
+  const ShardOptions& a = shipped.service.search.shards;
+  const ShardOptions& b = defaults.service.search.shards;
+  CHECK(a.on_failure == b.on_failure);
+  CHECK(a.timeout_seconds == b.timeout_seconds);
+  CHECK(a.connect_timeout_seconds == b.connect_timeout_seconds);
+  CHECK(a.retry_seconds == b.retry_seconds);
+  CHECK(a.spelling_db == b.spelling_db);
+}
+
+TEST_CASE("the shards section sets the failure policy, timeouts and spelling database") {
+  Config c;
+  apply_config_json(R"({"shards": {"on_failure": "fail", "timeout_seconds": 0.5, "connect_timeout_seconds": 0.25,
+                                   "retry_seconds": 2, "spelling_db": "/var/lib/letopis/spelling"}})",
+                    c);
+  const ShardOptions& s = c.service.search.shards;
+  CHECK(s.on_failure == ShardOptions::OnFailure::fail);
+  CHECK(s.timeout_seconds == 0.5);
+  CHECK(s.connect_timeout_seconds == 0.25);
+  CHECK(s.retry_seconds == 2);
+  CHECK(s.spelling_db == "/var/lib/letopis/spelling");
 }
 
 TEST_CASE("config values override defaults") {
@@ -37,6 +57,9 @@ TEST_CASE("unknown keys, wrong types and out-of-range values are errors naming t
       {R"({"limits": {"max_per_pag": 5}})", "'limits.max_per_pag'"},
       {R"({"listen": "nowhere"})", "'listen'"},
       {R"({"search": 5})", "'search'"},
+      {R"({"shards": {"on_failure": "ignore"}})", "'shards.on_failure'"},
+      {R"({"shards": {"timeout_seconds": 0}})", "'shards.timeout_seconds'"},
+      {R"({"shards": {"retry": 5}})", "'shards.retry'"},
       {R"(not json)", "JSON"},
   };
   for (const auto& c : cases) {
