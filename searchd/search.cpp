@@ -1,5 +1,7 @@
 #include "searchd/search.h"
 
+#include "searchd/facets.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -10,6 +12,10 @@
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "indexer/document.h"
 #include "indexer/entities.h"
@@ -80,6 +86,66 @@ class FacetCountMatchSpy : public Xapian::MatchSpy {
   std::vector<const FacetDef*> facets_;
   std::vector<Counts> counts_;
 };
+
+// The snippet's stemmer: Xapian stems every word of a hit's text to find the
+// query's stems in it, and our full analysis per word (ICU normalization,
+// language choice, stemming) cost more than the search itself. A stem keeps
+// the first two letters of its word, so only words that begin like one of
+// the query's terms are analysed; any other word is returned as it is, which
+// can never equal a query stem it does not begin like.
+class SnippetStemmer : public Xapian::StemImplementation {
+ public:
+  SnippetStemmer(Xapian::Stem inner, const Xapian::Query& query) : inner_(std::move(inner)) {
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+      std::string_view term = *t;
+      while (!term.empty() && term.front() >= 'A' && term.front() <= 'Z') term.remove_prefix(1);  // prefix
+      const auto [a, b] = head(term);
+      if (a == 0) continue;
+      if (b == 0) single_.insert(a);
+      else pairs_.insert(key(a, b));
+    }
+  }
+  std::string operator()(const std::string& word) override {
+    const auto [a, b] = head(word);
+    if (a == 0 || (!single_.count(a) && !pairs_.count(key(a, b)))) return word;
+    return inner_(word);
+  }
+  std::string get_description() const override { return "snippet(" + inner_.get_description() + ")"; }
+
+ private:
+  static uint64_t key(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
+  static uint32_t fold(UChar32 c) {
+    c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    return static_cast<uint32_t>(c == 0x451 ? 0x435 : c);  // ё = е
+  }
+  // The first two letters, case-folded (0 where there is none).
+  static std::pair<uint32_t, uint32_t> head(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    const int32_t len = static_cast<int32_t>(std::min<size_t>(s.size(), 64));
+    int32_t i = 0;
+    uint32_t out[2] = {0, 0};
+    for (int n = 0; n < 2 && i < len; ++n) {
+      UChar32 c;
+      U8_NEXT(p, i, len, c);
+      if (c < 0) break;
+      out[n] = fold(c);
+    }
+    return {out[0], out[1]};
+  }
+  Xapian::Stem inner_;
+  std::unordered_set<uint32_t> single_;
+  std::unordered_set<uint64_t> pairs_;
+};
+
+// The slots of kFacets, in its order, for FacetColumns.
+const std::vector<FacetColumns::Slot>& facet_slots() {
+  static const std::vector<FacetColumns::Slot> slots = [] {
+    std::vector<FacetColumns::Slot> s;
+    for (const FacetDef& f : kFacets) s.push_back({f.slot, f.multi});
+    return s;
+  }();
+  return slots;
+}
 
 std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value, size_t max) {
   if (by_value) {
@@ -344,12 +410,22 @@ SearchResult Searcher::run(const SearchRequest& req) {
     if (std::find(req.facets.begin(), req.facets.end(), f.name) != req.facets.end()) defs.push_back(&f);
   }
   std::unique_ptr<FacetCountMatchSpy> spy;
+  std::unique_ptr<ColumnCountSpy> column_spy;
+  std::shared_ptr<const FacetColumns> columns = defs.empty() ? nullptr : FacetColumns::get(db_, facet_slots());
   auto attach_spies = [&] {
     enquire.clear_matchspies();
     spy.reset();
+    column_spy.reset();
     if (defs.empty()) return;
-    spy = std::make_unique<FacetCountMatchSpy>(defs);
-    enquire.add_matchspy(spy.get());
+    if (columns) {
+      std::vector<size_t> which;
+      for (const FacetDef* d : defs) which.push_back(static_cast<size_t>(d - kFacets));
+      column_spy = std::make_unique<ColumnCountSpy>(columns, std::move(which));
+      enquire.add_matchspy(column_spy.get());
+    } else {
+      spy = std::make_unique<FacetCountMatchSpy>(defs);
+      enquire.add_matchspy(spy.get());
+    }
   };
 
   const double recency = req.recency >= 0 ? req.recency : options_.ranking.recency_weight;
@@ -380,22 +456,30 @@ SearchResult Searcher::run(const SearchRequest& req) {
   res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   res.timed_out = !res.total_exact && !defs.empty();
 
-  if (spy) {
+  if (spy || column_spy) {
     for (size_t i = 0; i < defs.size(); ++i) {
       std::vector<FacetValue> values;
-      values.reserve(spy->counts(i).size());
-      for (const auto& [v, c] : spy->counts(i)) values.push_back({v, c});
+      if (column_spy) {
+        for (auto& [v, c] : column_spy->counts(i)) values.push_back({std::move(v), c});
+      } else {
+        values.reserve(spy->counts(i).size());
+        for (const auto& [v, c] : spy->counts(i)) values.push_back({v, c});
+      }
       res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
     }
   }
 
   std::string body;
+  Xapian::Stem snippet_stemmers[4];
+  const Xapian::Query& searched = res.relaxed ? pq.relaxed : pq.query;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     std::optional<Hit> h = hit_of(it, &body);
     if (!h) continue;
-    const analysis::Lang lang = analysis::parse_lang(h->lang);
-    h->snippet = mset.snippet(body, options_.snippet_chars, text_stemmers_[static_cast<int>(lang)], 0, "<mark>",
-                              "</mark>", "…");
+    const int lang = static_cast<int>(analysis::parse_lang(h->lang));
+    if (snippet_stemmers[lang].is_none()) {
+      snippet_stemmers[lang] = Xapian::Stem(new SnippetStemmer(text_stemmers_[lang], searched));
+    }
+    h->snippet = mset.snippet(body, options_.snippet_chars, snippet_stemmers[lang], 0, "<mark>", "</mark>", "…");
     res.hits.push_back(std::move(*h));
   }
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
