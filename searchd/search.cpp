@@ -3,7 +3,9 @@
 #include "searchd/facets.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -87,15 +89,12 @@ class FacetCountMatchSpy : public Xapian::MatchSpy {
   std::vector<Counts> counts_;
 };
 
-// The snippet's stemmer: Xapian stems every word of a hit's text to find the
-// query's stems in it, and our full analysis per word (ICU normalization,
-// language choice, stemming) cost more than the search itself. A stem keeps
-// the first two letters of its word, so only words that begin like one of
-// the query's terms are analysed; any other word is returned as it is, which
-// can never equal a query stem it does not begin like.
-class SnippetStemmer : public Xapian::StemImplementation {
+// The first two letters of each of a query's terms. Snowball and our Kazakh
+// stemmer only take letters off a word's end, so a word can only stem to one
+// of the query's terms if it begins like it.
+class QueryHeads {
  public:
-  SnippetStemmer(Xapian::Stem inner, const Xapian::Query& query) : inner_(std::move(inner)) {
+  explicit QueryHeads(const Xapian::Query& query) {
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
       std::string_view term = *t;
       while (!term.empty() && term.front() >= 'A' && term.front() <= 'Z') term.remove_prefix(1);  // prefix
@@ -105,12 +104,11 @@ class SnippetStemmer : public Xapian::StemImplementation {
       else pairs_.insert(key(a, b));
     }
   }
-  std::string operator()(const std::string& word) override {
+  bool may_match(std::string_view word) const {
     const auto [a, b] = head(word);
-    if (a == 0 || (!single_.count(a) && !pairs_.count(key(a, b)))) return word;
-    return inner_(word);
+    return a != 0 && (single_.count(a) || pairs_.count(key(a, b)));
   }
-  std::string get_description() const override { return "snippet(" + inner_.get_description() + ")"; }
+  bool empty() const { return single_.empty() && pairs_.empty(); }
 
  private:
   static uint64_t key(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
@@ -127,15 +125,77 @@ class SnippetStemmer : public Xapian::StemImplementation {
     for (int n = 0; n < 2 && i < len; ++n) {
       UChar32 c;
       U8_NEXT(p, i, len, c);
-      if (c < 0) break;
+      if (c < 0 || !u_isalnum(c)) break;
       out[n] = fold(c);
     }
     return {out[0], out[1]};
   }
-  Xapian::Stem inner_;
   std::unordered_set<uint32_t> single_;
   std::unordered_set<uint64_t> pairs_;
 };
+
+// The snippet's stemmer: Xapian stems every word of a hit's text to find the
+// query's stems in it, and our full analysis per word (ICU normalization,
+// language choice, stemming) cost more than the search itself. Only words
+// that may match (QueryHeads) are analysed; any other is returned as it is,
+// which cannot equal a query stem that it does not begin like.
+class SnippetStemmer : public Xapian::StemImplementation {
+ public:
+  SnippetStemmer(Xapian::Stem inner, std::shared_ptr<const QueryHeads> heads)
+      : inner_(std::move(inner)), heads_(std::move(heads)) {}
+  std::string operator()(const std::string& word) override {
+    return heads_->may_match(word) ? inner_(word) : word;
+  }
+  std::string get_description() const override { return "snippet(" + inner_.get_description() + ")"; }
+
+ private:
+  Xapian::Stem inner_;
+  std::shared_ptr<const QueryHeads> heads_;
+};
+
+// Where in a long text Xapian should look for the snippet: the stretch of
+// at most window bytes where words that may match the query are densest
+// (its start a little before the first of them), on word boundaries. Xapian
+// tokenizes all the text it is given, so a 10 KB article costs ten times a
+// 1 KB window; it still picks the best snippet inside the window.
+std::pair<size_t, size_t> snippet_window(std::string_view text, const QueryHeads& heads, size_t window) {
+  if (text.size() <= window) return {0, text.size()};
+  std::vector<size_t> starts;  // byte offsets of words that may match
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const int32_t len = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
+  bool in_word = false;
+  for (int32_t i = 0; i < len && starts.size() < 1024;) {
+    const int32_t at = i;
+    UChar32 c;
+    U8_NEXT(p, i, len, c);
+    const bool alnum = c >= 0 && (c < 0x80 ? std::isalnum(c) != 0 : u_isalnum(c) != 0);
+    if (alnum && !in_word && heads.may_match(text.substr(static_cast<size_t>(at), 16))) {
+      starts.push_back(static_cast<size_t>(at));
+    }
+    in_word = alnum;
+  }
+  size_t best = 0, best_count = 0;
+  for (size_t a = 0, b = 0; a < starts.size(); ++a) {
+    while (b < starts.size() && starts[b] < starts[a] + window * 3 / 4) ++b;
+    if (b - a > best_count) best_count = b - a, best = starts[a];
+  }
+  size_t from = best > window / 4 ? best - window / 4 : 0;
+  size_t to = std::min(text.size(), from + window);
+  if (to == text.size()) from = to > window ? to - window : 0;
+  // Whole words only: start after a space, end before one (near enough).
+  if (from > 0) {
+    const size_t space = text.find_first_of(" \n", from);
+    if (space != std::string_view::npos && space < from + 64) from = space + 1;
+  }
+  if (to < text.size()) {
+    const size_t space = text.find_last_of(" \n", to);
+    if (space != std::string_view::npos && space > from && space + 64 > to) to = space;
+  }
+  // Never split a UTF-8 sequence.
+  while (from < to && (static_cast<uint8_t>(text[from]) & 0xC0) == 0x80) ++from;
+  while (to < text.size() && to > from && (static_cast<uint8_t>(text[to]) & 0xC0) == 0x80) --to;
+  return {from, to};
+}
 
 // The slots of kFacets, in its order, for FacetColumns.
 const std::vector<FacetColumns::Slot>& facet_slots() {
@@ -471,15 +531,24 @@ SearchResult Searcher::run(const SearchRequest& req) {
 
   std::string body;
   Xapian::Stem snippet_stemmers[4];
-  const Xapian::Query& searched = res.relaxed ? pq.relaxed : pq.query;
+  const auto heads = std::make_shared<const QueryHeads>(res.relaxed ? pq.relaxed : pq.query);
+  const std::string ellipsis = "…";
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     std::optional<Hit> h = hit_of(it, &body);
     if (!h) continue;
     const int lang = static_cast<int>(analysis::parse_lang(h->lang));
     if (snippet_stemmers[lang].is_none()) {
-      snippet_stemmers[lang] = Xapian::Stem(new SnippetStemmer(text_stemmers_[lang], searched));
+      snippet_stemmers[lang] = Xapian::Stem(new SnippetStemmer(text_stemmers_[lang], heads));
     }
-    h->snippet = mset.snippet(body, options_.snippet_chars, snippet_stemmers[lang], 0, "<mark>", "</mark>", "…");
+    const auto [from, to] = snippet_window(body, *heads, options_.snippet_chars * 4);
+    h->snippet = mset.snippet(from == 0 && to == body.size() ? body : body.substr(from, to - from),
+                              options_.snippet_chars, snippet_stemmers[lang], 0, "<mark>", "</mark>", ellipsis);
+    // Xapian marks only what it cut: the window's own cuts need marks too.
+    if (from > 0 && h->snippet.rfind(ellipsis, 0) != 0) h->snippet.insert(0, ellipsis);
+    if (to < body.size() && (h->snippet.size() < ellipsis.size() ||
+                             h->snippet.compare(h->snippet.size() - ellipsis.size(), ellipsis.size(), ellipsis) != 0)) {
+      h->snippet += ellipsis;
+    }
     res.hits.push_back(std::move(*h));
   }
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

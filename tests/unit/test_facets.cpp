@@ -171,3 +171,31 @@ TEST_CASE("the fast document reader agrees with the JSON parser") {
     CHECK_THROWS(article_from_data(R"({"id":"x")"));
   }
 }
+
+TEST_CASE("snippets of long articles come from where the query's words are") {
+  test::TempDir dir;
+  std::string filler;
+  for (int i = 0; i < 300; ++i) filler += "The delegation discussed regional cooperation in general terms. ";
+  nlohmann::json late = {{"id", "late"}, {"lang", "en"}, {"title", "A long report"}, {"date", "2022-01-01"},
+                         {"body", filler + "At the very end the experts turned to the Qosh Tepa canal and its water."}};
+  nlohmann::json early = {{"id", "early"}, {"lang", "ru"}, {"title", "Длинный отчёт"}, {"date", "2022-01-02"},
+                          {"body", "Встречами экспертов открылась неделя. " + filler}};
+  test::write_file(dir.path() / "a.jsonl", late.dump() + "\n" + early.dump() + "\n");
+  run_index(test::index_options(dir.str() + "/idx", {(dir.path() / "a.jsonl").string()}));
+  Searcher s(index_dir::resolve(dir.str() + "/idx"));
+  auto search = [&](const std::string& q) {
+    Params p = {{"q", q}, {"facets", ""}};
+    const SearchResult r = s.search(parse_search_request(p));
+    REQUIRE(r.hits.size() == 1);
+    return r.hits[0].snippet;
+  };
+  const std::string canal = search("canal");
+  INFO(canal);
+  CHECK(canal.find("<mark>canal</mark>") != std::string::npos);
+  CHECK(canal.rfind("…", 0) == 0);  // cut at the front
+  const std::string meeting = search("встреча");
+  INFO(meeting);
+  CHECK(meeting.rfind("<mark>Встречами</mark>", 0) == 0);  // the text's own start: no mark
+  CHECK(meeting.size() > 3);
+  CHECK(meeting.compare(meeting.size() - 3, 3, "…") == 0);
+}
