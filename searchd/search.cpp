@@ -1,6 +1,7 @@
 #include "searchd/search.h"
 
 #include "searchd/facets.h"
+#include "searchd/names.h"
 
 #include <algorithm>
 #include <cctype>
@@ -295,7 +296,37 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options)
   for (analysis::Lang l : {analysis::Lang::unknown, analysis::Lang::ru, analysis::Lang::en, analysis::Lang::kk}) {
     text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l, builder_.analyzer().options());
   }
-  load_aliases();
+  if (options_.entity_synonyms) load_aliases();
+  if (options_.cross_script) {
+    builder_.set_cross_script([this](const analysis::Token& t) {
+      std::vector<std::string> out;
+      if (!cross_script_now_) return out;
+      out = CrossScript::get(db_)->alternatives(t, [this](const std::string& w) { return name_like(w); });
+      for (const std::string& w : out) {
+        if (std::find(cross_script_used_.begin(), cross_script_used_.end(), w) == cross_script_used_.end()) {
+          cross_script_used_.push_back(w);
+        }
+      }
+      return out;
+    });
+  }
+}
+
+bool Searcher::name_like(const std::string& word) {
+  // In the index at all (its spelling table)...
+  Xapian::TermIterator it = db_.spellings_begin();
+  it.skip_to(word);
+  if (it == db_.spellings_end() || *it != word) return false;
+  const double count = it.get_termfreq();  // occurrences of this exact form
+  // ...and most of what its stem finds: «герман» is a name, but its stem
+  // also finds «Германия» in two thousand articles, where the form itself
+  // occurs a few dozen times. Such a stem would bring the wrong articles.
+  std::vector<analysis::Token> tokens;
+  builder_.analyzer().tokenize(word, analysis::Lang::unknown, tokens);
+  if (tokens.size() != 1) return false;
+  const std::string stem = builder_.analyzer().stem(tokens[0].text, tokens[0].stem_lang);
+  const Xapian::doccount df = db_.get_termfreq(schema::term(schema::prefix::stem, stem.empty() ? word : stem));
+  return df > 0 && count >= kNameFormShare * df;
 }
 
 void Searcher::load_aliases() {
@@ -422,6 +453,18 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     r.layout_corrected = layout;
     return finish(std::move(r));
   };
+  if ((weak || res.total < kFewResults) && options_.cross_script) {
+    // Names across scripts (searchd/names.h), for a query that found little:
+    // one that finds kFewResults or more is never expanded.
+    cross_script_now_ = true;
+    cross_script_used_.clear();
+    SearchResult r = run(req);
+    cross_script_now_ = false;
+    if (!cross_script_used_.empty() && r.total > res.total && (!r.relaxed || res.relaxed)) {
+      r.transliterated = cross_script_used_;
+      return finish(std::move(r));
+    }
+  }
   if (weak) {
     const std::string layout = layout_candidate(req.q, vocab);
     if (!layout.empty()) {
