@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <fstream>
 #include <mutex>
+#include <unordered_set>
 
 #include "stemmers/translit.h"
 #include "stemmers/utf8.h"
@@ -22,7 +24,45 @@ size_t letters(std::string_view w) {
 
 bool is_latin(std::string_view w) { return !w.empty() && static_cast<unsigned char>(w[0]) < 0x80; }
 
+struct CommonWords {
+  std::mutex mu;
+  std::string path;
+  std::shared_ptr<const std::unordered_set<std::string>> words;  // null: none loaded
+};
+CommonWords& common_words() {
+  static CommonWords c;
+  return c;
+}
+
 }  // namespace
+
+void CrossScript::load_common_words(const std::string& path) {
+  CommonWords& c = common_words();
+  std::lock_guard<std::mutex> lock(c.mu);
+  if (c.path == path && c.words) return;
+  std::ifstream in(path);
+  if (!in) return;
+  auto words = std::make_shared<std::unordered_set<std::string>>();
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || !std::all_of(line.begin(), line.end(), [](unsigned char ch) { return ch >= 'a' && ch <= 'z'; })) {
+      continue;  // names (capitalised), possessives, accented words
+    }
+    words->insert(line);
+  }
+  c.path = path;
+  c.words = std::move(words);
+}
+
+bool CrossScript::common(std::string_view w) {
+  CommonWords& c = common_words();
+  std::shared_ptr<const std::unordered_set<std::string>> words;
+  {
+    std::lock_guard<std::mutex> lock(c.mu);
+    words = c.words;
+  }
+  return !words || words->count(std::string(w)) > 0;
+}
 
 std::shared_ptr<const CrossScript> CrossScript::build(const Xapian::Database& db) {
   auto out = std::make_shared<CrossScript>();
@@ -73,6 +113,26 @@ std::shared_ptr<const CrossScript> CrossScript::get(const Xapian::Database& db) 
 std::vector<std::string> CrossScript::candidates(const analysis::Token& t) const {
   std::vector<std::string> out;
   if (t.kind != analysis::TokenKind::word || letters(t.text) < kMinLetters) return out;
+  // Transliteration runs ICU's transliterators (a few microseconds a word):
+  // remember each thread's recent words, for this CrossScript only.
+  struct Memo {
+    const CrossScript* owner = nullptr;
+    std::unordered_map<std::string, std::vector<std::string>> words;
+  };
+  thread_local Memo memo;
+  if (memo.owner != this || memo.words.size() >= 8192) {
+    memo.owner = this;
+    memo.words.clear();
+  }
+  const std::string key = t.text + '\x1f' + static_cast<char>('0' + static_cast<int>(t.stem_lang));
+  if (auto it = memo.words.find(key); it != memo.words.end()) return it->second;
+  out = transliterate(t);
+  memo.words.emplace(key, out);
+  return out;
+}
+
+std::vector<std::string> CrossScript::transliterate(const analysis::Token& t) const {
+  std::vector<std::string> out;
   if (is_latin(t.text)) {
     out.push_back(analysis::to_cyrillic(t.text, analysis::Lang::ru));
     out.push_back(analysis::to_cyrillic(t.text, analysis::Lang::kk));

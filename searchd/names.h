@@ -41,20 +41,35 @@ class CrossScript {
   // and Kazakh Cyrillic readings; for a Cyrillic one, the index's Latin
   // words with one of its fold keys. known(word) must say whether the index
   // holds a word (its spelling frequency); only known words come back.
+  // names_only: only where the Latin side is not a common English word
+  // (common_words), so that "forum" is not searched as «форум» while
+  // "Lavrov" is searched as «Лавров».
   template <typename Known>
-  std::vector<std::string> alternatives(const analysis::Token& token, Known known) const {
+  std::vector<std::string> alternatives(const analysis::Token& token, Known known, bool names_only = false) const {
     std::vector<std::string> out;
+    const bool latin = !token.text.empty() && static_cast<unsigned char>(token.text[0]) < 0x80;
+    if (names_only && latin && common(token.text)) return out;
     for (std::string& w : candidates(token)) {
       if (out.size() == kMaxAlternatives) break;
+      if (names_only && !latin && common(w)) continue;
       if (w != token.text && known(w) && std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
     }
     return out;
   }
 
+  // Common English words: the lowercase entries of a word list such as
+  // Debian's wbritish (/usr/share/dict/british-english), whose capitalised
+  // entries are names ("Putin", "Astana") and so do not count. Loaded once
+  // per process; without the file every word counts as common, and only a
+  // query that finds little is transliterated.
+  static void load_common_words(const std::string& path);
+  static bool common(std::string_view latin_word);
+
   size_t keys() const { return by_key_.size(); }
 
  private:
-  std::vector<std::string> candidates(const analysis::Token& token) const;
+  std::vector<std::string> candidates(const analysis::Token& token) const;  // memoised per thread
+  std::vector<std::string> transliterate(const analysis::Token& token) const;
   std::unordered_map<std::string, std::vector<std::string>> by_key_;  // fold key -> Latin words
 };
 

@@ -298,10 +298,13 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options)
   }
   if (options_.entity_synonyms) load_aliases();
   if (options_.cross_script) {
+    CrossScript::load_common_words(options_.common_words_file);
+    cross_mode_ = CrossMode::names;
     builder_.set_cross_script([this](const analysis::Token& t) {
       std::vector<std::string> out;
-      if (!cross_script_now_) return out;
-      out = CrossScript::get(db_)->alternatives(t, [this](const std::string& w) { return name_like(w); });
+      if (cross_mode_ == CrossMode::off) return out;
+      out = CrossScript::get(db_)->alternatives(t, [this](const std::string& w) { return name_like(w); },
+                                                cross_mode_ == CrossMode::names);
       for (const std::string& w : out) {
         if (std::find(cross_script_used_.begin(), cross_script_used_.end(), w) == cross_script_used_.end()) {
           cross_script_used_.push_back(w);
@@ -454,16 +457,21 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     return finish(std::move(r));
   };
   if ((weak || res.total < kFewResults) && options_.cross_script) {
-    // Names across scripts (searchd/names.h), for a query that found little:
-    // one that finds kFewResults or more is never expanded.
-    cross_script_now_ = true;
+    // Names were searched across scripts already; a query that found little
+    // tries every word so (searchd/names.h). One that finds kFewResults or
+    // more as typed is never expanded beyond its names.
+    cross_mode_ = CrossMode::all;
+    // Only worth a second search if some word has other-script forms now.
     cross_script_used_.clear();
-    SearchResult r = run(req);
-    cross_script_now_ = false;
-    if (!cross_script_used_.empty() && r.total > res.total && (!r.relaxed || res.relaxed)) {
-      r.transliterated = cross_script_used_;
-      return finish(std::move(r));
+    builder_.parse(req.q);
+    if (cross_script_used_.size() > res.transliterated.size()) {
+      SearchResult r = run(req);
+      if (r.total > res.total && (!r.relaxed || res.relaxed)) {
+        cross_mode_ = CrossMode::names;
+        return finish(std::move(r));
+      }
     }
+    cross_mode_ = CrossMode::names;
   }
   if (weak) {
     const std::string layout = layout_candidate(req.q, vocab);
@@ -483,7 +491,9 @@ SearchResult Searcher::answer(const SearchRequest& req) {
 SearchResult Searcher::run(const SearchRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   SearchResult res;
+  cross_script_used_.clear();
   ParsedQuery pq = builder_.parse(req.q);
+  res.transliterated = cross_script_used_;
   res.lang = std::string(analysis::lang_code(pq.lang));
   res.fallback = pq.fallback;
 

@@ -78,6 +78,8 @@ struct SearchOptions {
   size_t max_facet_values = 50;     // values returned per facet
   bool correct_queries = true;      // wrong keyboard layout and typos (see SearchResult)
   bool cross_script = true;         // names across scripts (searchd/names.h)
+  // Common English words (lowercase lines); names are the other words.
+  std::string common_words_file = "/usr/share/dict/british-english";
   bool entity_synonyms = true;      // gazetteer aliases (QueryBuilder::set_aliases); off only to measure
   RankingOptions ranking;
 };
@@ -126,7 +128,8 @@ class Searcher {
   // A word whose exact form makes up a good share of what its stem finds.
   bool name_like(const std::string& word);
   static constexpr double kNameFormShare = 0.2;
-  bool cross_script_now_ = false;               // answer() is trying names across scripts
+  enum class CrossMode { off, names, all };
+  CrossMode cross_mode_ = CrossMode::off;       // which words the query builder transliterates
   std::vector<std::string> cross_script_used_;  // the other-script forms that try searched
   void load_aliases();
   // The index's gazetteer aliases, analysed once per process and shared.
