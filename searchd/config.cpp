@@ -120,6 +120,8 @@ void apply_config_json(const std::string& text, Config& cfg) {
     s.number("snippet_chars", so.snippet_chars, 20, 2000);
     s.number("max_facet_values", so.max_facet_values, 1, 1000);
     s.boolean("correct_queries", so.correct_queries);
+    s.boolean("cross_script", so.cross_script);
+    s.string("common_words_file", so.common_words_file);
     s.number("exact_form_weight", so.ranking.exact_form_weight, 0, 10);
     s.number("title_weight", so.ranking.title_weight, 0, 10);
     s.number("proximity_weight", so.ranking.proximity_weight, 0, 10);
@@ -127,7 +129,7 @@ void apply_config_json(const std::string& text, Config& cfg) {
     s.number("proximity_max_words", so.ranking.proximity_max_words, 0, 64);
     s.number("recency_weight", so.ranking.recency_weight, 0, 10);
     s.number("recency_half_life_days", so.ranking.recency_half_life_days, 1, 36500);
-    s.reject_unknown({"time_limit_seconds", "snippet_chars", "max_facet_values", "correct_queries", "exact_form_weight",
+    s.reject_unknown({"time_limit_seconds", "snippet_chars", "max_facet_values", "correct_queries", "cross_script", "common_words_file", "exact_form_weight",
                       "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
                       "recency_weight", "recency_half_life_days"});
   }

@@ -141,6 +141,29 @@ struct QueryBuilder::Parser {
     }
     std::vector<Xapian::Query> parts;
     parts.push_back(alternatives(schema::prefix::stem, ss));
+    if (qb.cross_script_) {
+      std::vector<std::string> other;
+      for (const std::string& w : qb.cross_script_(t)) {
+        const bool latin = static_cast<unsigned char>(w[0]) < 0x80;
+        // Cyrillic: Kazakh if it has Kazakh letters, else Russian (the
+        // analyzer's own rule for a word on its own).
+        Lang l = Lang::en;
+        if (!latin) {
+          std::vector<Token> one;
+          qb.analyzer_.tokenize(w, Lang::unknown, one);
+          l = one.empty() ? Lang::ru : one[0].stem_lang;
+        }
+        std::string s = qb.analyzer_.stem(w, l);
+        if (s.empty()) s = w;
+        if (std::find(ss.begin(), ss.end(), s) == ss.end() && std::find(other.begin(), other.end(), s) == other.end()) {
+          other.push_back(std::move(s));
+        }
+      }
+      if (!other.empty()) {
+        parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, alternatives(schema::prefix::stem, other),
+                           QueryBuilder::kCrossScriptWeight);
+      }
+    }
     if (qb.ranking_.exact_form_weight > 0) {
       // The exact form: anywhere in an index built with exact_forms=1, else
       // in the title (schema v2 indexes body words by stem only).

@@ -7,6 +7,7 @@
 // A QueryBuilder is not thread-safe (it holds an Analyzer): one per thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -73,6 +74,13 @@ class QueryBuilder {
   }
   static constexpr double kAliasWeight = 1.0;
 
+  // Names across scripts (searchd/names.h): the other-script words a query
+  // word may be written as in the index. Each is searched by its stem, its
+  // weight scaled by kCrossScriptWeight, so the script typed ranks first.
+  using CrossScriptFn = std::function<std::vector<std::string>(const analysis::Token&)>;
+  void set_cross_script(CrossScriptFn f) { cross_script_ = std::move(f); }
+  static constexpr double kCrossScriptWeight = 0.5;
+
   static constexpr size_t kMaxWords = 64;
   static constexpr int kMaxDepth = 16;
 
@@ -81,6 +89,7 @@ class QueryBuilder {
   analysis::Analyzer analyzer_;
   RankingOptions ranking_;
   std::unordered_map<std::string, std::vector<std::string>> aliases_;
+  CrossScriptFn cross_script_;
 };
 
 }  // namespace letopis::searchd

@@ -91,6 +91,7 @@ std::string render_search_json(const SearchRequest& req, const SearchResult& res
     query["corrected"] = res.layout_corrected ? "layout" : "spelling";
   }
   query["layout_corrected"] = res.layout_corrected;
+  if (!res.transliterated.empty()) query["transliterated"] = res.transliterated;
   if (!res.suggestion.empty()) query["did_you_mean"] = res.suggestion;
   json out = {
       {"total", res.total},

@@ -1,5 +1,8 @@
 #include "searchd/search.h"
 
+#include "searchd/facets.h"
+#include "searchd/names.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +16,10 @@
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #include "indexer/document.h"
 #include "indexer/entities.h"
@@ -101,6 +108,80 @@ Counts remote_counts(const Xapian::ValueCountMatchSpy& spy, const FacetDef& def)
     if (!content.empty()) count_values(counts, content, def.multi, v.get_termfreq());
   }
   return counts;
+}
+
+// The first two letters of each of a query's terms. Snowball and our Kazakh
+// stemmer only take letters off a word's end, so a word can only stem to one
+// of the query's terms if it begins like it.
+class QueryHeads {
+ public:
+  explicit QueryHeads(const Xapian::Query& query) {
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+      std::string_view term = *t;
+      while (!term.empty() && term.front() >= 'A' && term.front() <= 'Z') term.remove_prefix(1);  // prefix
+      const auto [a, b] = head(term);
+      if (a == 0) continue;
+      if (b == 0) single_.insert(a);
+      else pairs_.insert(key(a, b));
+    }
+  }
+  bool may_match(std::string_view word) const {
+    const auto [a, b] = head(word);
+    return a != 0 && (single_.count(a) || pairs_.count(key(a, b)));
+  }
+  bool empty() const { return single_.empty() && pairs_.empty(); }
+
+ private:
+  static uint64_t key(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
+  static uint32_t fold(UChar32 c) {
+    c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
+    return static_cast<uint32_t>(c == 0x451 ? 0x435 : c);  // ё = е
+  }
+  // The first two letters, case-folded (0 where there is none).
+  static std::pair<uint32_t, uint32_t> head(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    const int32_t len = static_cast<int32_t>(std::min<size_t>(s.size(), 64));
+    int32_t i = 0;
+    uint32_t out[2] = {0, 0};
+    for (int n = 0; n < 2 && i < len; ++n) {
+      UChar32 c;
+      U8_NEXT(p, i, len, c);
+      if (c < 0 || !u_isalnum(c)) break;
+      out[n] = fold(c);
+    }
+    return {out[0], out[1]};
+  }
+  std::unordered_set<uint32_t> single_;
+  std::unordered_set<uint64_t> pairs_;
+};
+
+// The snippet's stemmer: Xapian stems every word of a hit's text to find the
+// query's stems in it, and our full analysis per word (ICU normalization,
+// language choice, stemming) cost more than the search itself. Only words
+// that may match (QueryHeads) are analysed; any other is returned as it is,
+// which cannot equal a query stem that it does not begin like.
+class SnippetStemmer : public Xapian::StemImplementation {
+ public:
+  SnippetStemmer(Xapian::Stem inner, std::shared_ptr<const QueryHeads> heads)
+      : inner_(std::move(inner)), heads_(std::move(heads)) {}
+  std::string operator()(const std::string& word) override {
+    return heads_->may_match(word) ? inner_(word) : word;
+  }
+  std::string get_description() const override { return "snippet(" + inner_.get_description() + ")"; }
+
+ private:
+  Xapian::Stem inner_;
+  std::shared_ptr<const QueryHeads> heads_;
+};
+
+// The slots of kFacets, in its order, for FacetColumns.
+const std::vector<FacetColumns::Slot>& facet_slots() {
+  static const std::vector<FacetColumns::Slot> slots = [] {
+    std::vector<FacetColumns::Slot> s;
+    for (const FacetDef& f : kFacets) s.push_back({f.slot, f.multi});
+    return s;
+  }();
+  return slots;
 }
 
 std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value, size_t max) {
@@ -224,8 +305,24 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options) try
   for (analysis::Lang l : {analysis::Lang::unknown, analysis::Lang::ru, analysis::Lang::en, analysis::Lang::kk}) {
     text_stemmers_[static_cast<int>(l)] = analysis::make_text_stemmer(l, builder_.analyzer().options());
   }
-  load_aliases();
+  if (options_.entity_synonyms) load_aliases();
   open_spelling();
+  if (options_.cross_script) {
+    CrossScript::load_common_words(options_.common_words_file);
+    cross_mode_ = CrossMode::names;
+    builder_.set_cross_script([this](const analysis::Token& t) {
+      std::vector<std::string> out;
+      if (cross_mode_ == CrossMode::off) return out;
+      out = CrossScript::get(spelling())->alternatives(t, [this](const std::string& w) { return name_like(w); },
+                                                cross_mode_ == CrossMode::names);
+      for (const std::string& w : out) {
+        if (std::find(cross_script_used_.begin(), cross_script_used_.end(), w) == cross_script_used_.end()) {
+          cross_script_used_.push_back(w);
+        }
+      }
+      return out;
+    });
+  }
 } catch (const Xapian::NetworkError& e) {
   // A shard that failed while its metadata was read: unavailable, not a bug.
   throw Xapian::DatabaseOpeningError("a shard of the index failed while opening: " + e.get_description());
@@ -282,6 +379,25 @@ auto Searcher::with_failover(F&& f) -> decltype(f()) {
     shards_.recover(e);
     throw Xapian::DatabaseOpeningError("the index's shards are not answering: " + e.get_description());
   }
+}
+
+
+bool Searcher::name_like(const std::string& word) {
+  // In the index at all (its spelling table)...
+  Xapian::Database& table = spelling();
+  Xapian::TermIterator it = table.spellings_begin();
+  it.skip_to(word);
+  if (it == table.spellings_end() || *it != word) return false;
+  const double count = it.get_termfreq();  // occurrences of this exact form
+  // ...and most of what its stem finds: «герман» is a name, but its stem
+  // also finds «Германия» in two thousand articles, where the form itself
+  // occurs a few dozen times. Such a stem would bring the wrong articles.
+  std::vector<analysis::Token> tokens;
+  builder_.analyzer().tokenize(word, analysis::Lang::unknown, tokens);
+  if (tokens.size() != 1) return false;
+  const std::string stem = builder_.analyzer().stem(tokens[0].text, tokens[0].stem_lang);
+  const Xapian::doccount df = db_.get_termfreq(schema::term(schema::prefix::stem, stem.empty() ? word : stem));
+  return df > 0 && count >= kNameFormShare * df;
 }
 
 void Searcher::load_aliases() {
@@ -412,6 +528,23 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     r.layout_corrected = layout;
     return finish(std::move(r));
   };
+  if ((weak || res.total < kFewResults) && options_.cross_script) {
+    // Names were searched across scripts already; a query that found little
+    // tries every word so (searchd/names.h). One that finds kFewResults or
+    // more as typed is never expanded beyond its names.
+    cross_mode_ = CrossMode::all;
+    // Only worth a second search if some word has other-script forms now.
+    cross_script_used_.clear();
+    builder_.parse(req.q);
+    if (cross_script_used_.size() > res.transliterated.size()) {
+      SearchResult r = run(req);
+      if (r.total > res.total && (!r.relaxed || res.relaxed)) {
+        cross_mode_ = CrossMode::names;
+        return finish(std::move(r));
+      }
+    }
+    cross_mode_ = CrossMode::names;
+  }
   if (weak) {
     const std::string layout = layout_candidate(req.q, vocab);
     if (!layout.empty()) {
@@ -430,7 +563,9 @@ SearchResult Searcher::answer(const SearchRequest& req) {
 SearchResult Searcher::run(const SearchRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   SearchResult res;
+  cross_script_used_.clear();
   ParsedQuery pq = builder_.parse(req.q);
+  res.transliterated = cross_script_used_;
   res.lang = std::string(analysis::lang_code(pq.lang));
   res.fallback = pq.fallback;
 
@@ -467,10 +602,16 @@ SearchResult Searcher::run(const SearchRequest& req) {
   }
   std::unique_ptr<FacetCountMatchSpy> spy;
   std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> remote_spies;  // one per facet
+  std::unique_ptr<ColumnCountSpy> column_spy;
   const bool remote = shards_.has_remote();
+  // In-memory columns for one local database (FacetColumns needs a single
+  // revision); our own spy for local shards; Xapian's for remote ones.
+  std::shared_ptr<const FacetColumns> columns =
+      defs.empty() || remote ? nullptr : FacetColumns::get(db_, facet_slots());
   auto attach_spies = [&] {
     enquire.clear_matchspies();
     spy.reset();
+    column_spy.reset();
     remote_spies.clear();
     if (defs.empty()) return;
     if (remote) {
@@ -478,6 +619,13 @@ SearchResult Searcher::run(const SearchRequest& req) {
         remote_spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(d->slot));
         enquire.add_matchspy(remote_spies.back().get());
       }
+      return;
+    }
+    if (columns) {
+      std::vector<size_t> which;
+      for (const FacetDef* d : defs) which.push_back(static_cast<size_t>(d - kFacets));
+      column_spy = std::make_unique<ColumnCountSpy>(columns, std::move(which));
+      enquire.add_matchspy(column_spy.get());
       return;
     }
     spy = std::make_unique<FacetCountMatchSpy>(defs);
@@ -512,22 +660,31 @@ SearchResult Searcher::run(const SearchRequest& req) {
   res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   res.timed_out = !res.total_exact && !defs.empty();
 
-  for (size_t i = 0; i < defs.size() && (spy || !remote_spies.empty()); ++i) {
-    const Counts counts = spy ? Counts() : remote_counts(*remote_spies[i], *defs[i]);
-    const Counts& c = spy ? spy->counts(i) : counts;
+  for (size_t i = 0; i < defs.size() && (spy || column_spy || !remote_spies.empty()); ++i) {
     std::vector<FacetValue> values;
-    values.reserve(c.size());
-    for (const auto& [v, n] : c) values.push_back({v, n});
+    if (column_spy) {
+      for (auto& [v, n] : column_spy->counts(i)) values.push_back({std::move(v), n});
+    } else {
+      const Counts counts = spy ? Counts() : remote_counts(*remote_spies[i], *defs[i]);
+      const Counts& c = spy ? spy->counts(i) : counts;
+      values.reserve(c.size());
+      for (const auto& [v, n] : c) values.push_back({v, n});
+    }
     res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
   }
 
   std::string body;
+  Xapian::Stem snippet_stemmers[4];
+  const auto heads = std::make_shared<const QueryHeads>(res.relaxed ? pq.relaxed : pq.query);
+  const std::string ellipsis = "…";
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     std::optional<Hit> h = hit_of(it, &body);
     if (!h) continue;
-    const analysis::Lang lang = analysis::parse_lang(h->lang);
-    h->snippet = mset.snippet(body, options_.snippet_chars, text_stemmers_[static_cast<int>(lang)], 0, "<mark>",
-                              "</mark>", "…");
+    const int lang = static_cast<int>(analysis::parse_lang(h->lang));
+    if (snippet_stemmers[lang].is_none()) {
+      snippet_stemmers[lang] = Xapian::Stem(new SnippetStemmer(text_stemmers_[lang], heads));
+    }
+    h->snippet = mset.snippet(body, options_.snippet_chars, snippet_stemmers[lang], 0, "<mark>", "</mark>", ellipsis);
     res.hits.push_back(std::move(*h));
   }
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

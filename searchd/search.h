@@ -54,6 +54,9 @@ struct SearchResult {
   // was typed. Otherwise suggestion may offer a spelling fix ("did you mean").
   std::string corrected, original, suggestion;
   bool layout_corrected = false;  // corrected is the query on the other keyboard layout
+  // Names across scripts: when the query as typed found little, its words
+  // were also searched as these other-script forms (searchd/names.h).
+  std::vector<std::string> transliterated;
 };
 
 // GET /api/suggest: completions of what a visitor is typing.
@@ -76,6 +79,10 @@ struct SearchOptions {
   size_t snippet_chars = 240;       // length of a snippet
   size_t max_facet_values = 50;     // values returned per facet
   bool correct_queries = true;      // wrong keyboard layout and typos (see SearchResult)
+  bool cross_script = true;         // names across scripts (searchd/names.h)
+  // Common English words (lowercase lines); names are the other words.
+  std::string common_words_file = "/usr/share/dict/british-english";
+  bool entity_synonyms = true;      // gazetteer aliases (QueryBuilder::set_aliases); off only to measure
   RankingOptions ranking;
   ShardOptions shards;              // an index split into shards (searchd/shards.h)
 };
@@ -112,6 +119,10 @@ class Searcher {
   Suggestions suggest(const std::string& text, size_t count);
   static constexpr size_t kSuggestScan = 4000;
 
+  // A query that finds fewer than this as typed (or not every word) is also
+  // tried with its names in the other script (searchd/names.h).
+  static constexpr uint64_t kFewResults = 5;
+
   // Picks up a new revision of the same database (cheap; call per request).
   // With shards: also leaves out those found dead and takes back those
   // that answer again (see ShardSet::refresh).
@@ -130,6 +141,12 @@ class Searcher {
   Xapian::Database& spelling() { return spelling_ ? *spelling_ : db_; }
   void open_spelling();
   unsigned word_freq(std::string_view word);
+  // A word whose exact form makes up a good share of what its stem finds.
+  bool name_like(const std::string& word);
+  static constexpr double kNameFormShare = 0.2;
+  enum class CrossMode { off, names, all };
+  CrossMode cross_mode_ = CrossMode::off;       // which words the query builder transliterates
+  std::vector<std::string> cross_script_used_;  // the other-script forms that try searched
   void load_aliases();
   // The index's gazetteer aliases, analysed once per process and shared.
   struct Aliases {

@@ -1,0 +1,201 @@
+// The fast paths of search against simple references: facet counts from
+// FacetColumns against counting each document's values, and the fast reader
+// of document data against nlohmann's parser.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "indexer/document.h"
+#include "indexer/index_dir.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "searchd/facets.h"
+#include "searchd/search.h"
+#include "support.h"
+
+using namespace letopis;
+using namespace letopis::searchd;
+
+namespace {
+
+const std::vector<FacetColumns::Slot> kSlots = {
+    {schema::kSlotYear, false}, {schema::kSlotLang, false},   {schema::kSlotTags, true},
+    {schema::kSlotTopics, true}, {schema::kSlotPeople, true}, {schema::kSlotOrgs, true},
+};
+
+using Counts = std::map<std::string, uint64_t>;
+
+// The reference: every match's values, read from the document and split.
+std::vector<Counts> brute_force(Xapian::Database& db, const Xapian::Query& q) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  std::vector<Counts> out(kSlots.size());
+  const Xapian::MSet all = enquire.get_mset(0, db.get_doccount());
+  for (auto it = all.begin(); it != all.end(); ++it) {
+    const Xapian::Document doc = it.get_document();
+    for (size_t i = 0; i < kSlots.size(); ++i) {
+      const std::string v = doc.get_value(kSlots[i].slot);
+      if (v.empty()) continue;
+      if (!kSlots[i].multi) {
+        ++out[i][v];
+        continue;
+      }
+      size_t start = 0;
+      for (;;) {
+        const size_t end = v.find(schema::kMultiSep, start);
+        const std::string part = v.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!part.empty()) ++out[i][part];
+        if (end == std::string::npos) break;
+        start = end + 1;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Counts> with_columns(Xapian::Database& db, const Xapian::Query& q) {
+  auto cols = FacetColumns::get(db, kSlots);
+  REQUIRE(cols);
+  std::vector<size_t> which;
+  for (size_t i = 0; i < kSlots.size(); ++i) which.push_back(i);
+  ColumnCountSpy spy(cols, which);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(q);
+  enquire.add_matchspy(&spy);
+  enquire.get_mset(0, 10, db.get_doccount());
+  std::vector<Counts> out(kSlots.size());
+  for (size_t i = 0; i < kSlots.size(); ++i) {
+    for (const auto& [v, c] : spy.counts(i)) out[i][v] = c;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("facet counts from the in-memory columns equal counting every match's values") {
+  test::TempDir dir;
+  run_index(test::index_options(dir.str(), {test::sample_jsonl().string(),
+                                            (test::source_dir() / "data/sample/pages").string()}));
+  Xapian::Database db(index_dir::resolve(dir.str()));
+  const std::vector<Xapian::Query> queries = {
+      Xapian::Query::MatchAll,
+      Xapian::Query(schema::term(schema::prefix::lang, "en")),
+      Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("Zwater"), Xapian::Query("Zвод")),
+      Xapian::Query("Znosuchstem"),
+  };
+  for (const auto& q : queries) {
+    INFO(q.get_description());
+    CHECK(with_columns(db, q) == brute_force(db, q));
+  }
+  // Shared, not rebuilt, while the revision stays.
+  CHECK(FacetColumns::get(db, kSlots) == FacetColumns::get(db, kSlots));
+}
+
+TEST_CASE("facet columns follow a new revision of the index") {
+  test::TempDir dir;
+  const auto jsonl = dir.path() / "a.jsonl";
+  test::write_file(jsonl, R"({"id":"a1","lang":"en","title":"Water talks","date":"2021-05-01","tags":["water"],"body":"Water talks in Astana."})"
+                          "\n");
+  IndexOptions opt = test::index_options(dir.str() + "/idx", {jsonl.string()});
+  run_index(opt);
+  Xapian::Database db(index_dir::resolve(dir.str() + "/idx"));
+  auto before = FacetColumns::get(db, kSlots);
+  REQUIRE(before);
+  test::write_file(jsonl, R"({"id":"a1","lang":"en","title":"Water talks","date":"2021-05-01","tags":["water"],"body":"Water talks in Astana."})"
+                          "\n"
+                          R"({"id":"a2","lang":"en","title":"Energy talks","date":"2022-05-01","tags":["energy"],"body":"Energy talks in Almaty."})"
+                          "\n");
+  run_index(opt);  // incremental: the same database, a new revision
+  db.reopen();
+  auto after = FacetColumns::get(db, kSlots);
+  REQUIRE(after);
+  CHECK(after != before);
+  CHECK(with_columns(db, Xapian::Query::MatchAll) == brute_force(db, Xapian::Query::MatchAll));
+  CHECK(with_columns(db, Xapian::Query::MatchAll)[2] == Counts{{"energy", 1}, {"water", 1}});
+}
+
+TEST_CASE("the fast document reader agrees with the JSON parser") {
+  SECTION("every article of the sample, round trip") {
+    test::TempDir dir;
+    run_index(test::index_options(dir.str(), {test::sample_jsonl().string(),
+                                              (test::source_dir() / "data/sample/pages").string()}));
+    Xapian::Database db(index_dir::resolve(dir.str()));
+    size_t n = 0;
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it, ++n) {
+      const std::string data = db.get_document(*it).get_data();
+      const Article fast = article_from_data(data), ref = article_from_data_reference(data);
+      CHECK(article_to_data(fast) == article_to_data(ref));
+    }
+    CHECK(n > 50);
+  }
+  SECTION("escapes, odd characters and unexpected shapes") {
+    std::mt19937 rng(7);
+    const std::vector<std::string> pieces = {"a", "Ж", "қ", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f",
+                                             std::string(1, '\x01'), "\x1f", "😀", "\u2028", "<script>", " ", "ё"};
+    for (int round = 0; round < 300; ++round) {
+      Article a;
+      auto text = [&] {
+        std::string s;
+        const int len = static_cast<int>(rng() % 12);
+        for (int i = 0; i < len; ++i) s += pieces[rng() % pieces.size()];
+        return s;
+      };
+      a.id = "id" + text();
+      a.title = text();
+      a.body = text();
+      a.url = text();
+      a.tags = {text(), text()};
+      a.people = {text()};
+      const std::string data = article_to_data(a);
+      INFO(data);
+      CHECK(article_to_data(article_from_data(data)) == article_to_data(article_from_data_reference(data)));
+      CHECK(article_from_data(data).body == a.body);
+    }
+    // Shapes our writer never makes go to the reference parser, which decides.
+    const std::vector<std::string> odd = {
+        R"({"id":"x","title":"\ud83d\ude00"})",           // a surrogate pair
+        R"({"id":"x","extra":{"nested":[1,2]},"title":"t"})",  // unknown and nested
+        R"({"title":"t","id":"x","tags":[]})",            // order and an empty list
+        "{\"id\":\"x\", \"tags\" : [ \"a\" , \"b\" ] }",  // spacing
+        R"({"id":"x","date":null})",
+    };
+    for (const std::string& d : odd) {
+      INFO(d);
+      CHECK(article_to_data(article_from_data(d)) == article_to_data(article_from_data_reference(d)));
+    }
+    CHECK_THROWS(article_from_data(R"({"title":"no id"})"));
+    CHECK_THROWS(article_from_data("not json"));
+    CHECK_THROWS(article_from_data(R"({"id":"x")"));
+  }
+}
+
+TEST_CASE("snippets of long articles come from where the query's words are") {
+  test::TempDir dir;
+  std::string filler;
+  for (int i = 0; i < 300; ++i) filler += "The delegation discussed regional cooperation in general terms. ";
+  nlohmann::json late = {{"id", "late"}, {"lang", "en"}, {"title", "A long report"}, {"date", "2022-01-01"},
+                         {"body", filler + "At the very end the experts turned to the Qosh Tepa canal and its water."}};
+  nlohmann::json early = {{"id", "early"}, {"lang", "ru"}, {"title", "Длинный отчёт"}, {"date", "2022-01-02"},
+                          {"body", "Встречами экспертов открылась неделя. " + filler}};
+  test::write_file(dir.path() / "a.jsonl", late.dump() + "\n" + early.dump() + "\n");
+  run_index(test::index_options(dir.str() + "/idx", {(dir.path() / "a.jsonl").string()}));
+  Searcher s(index_dir::resolve(dir.str() + "/idx"));
+  auto search = [&](const std::string& q) {
+    Params p = {{"q", q}, {"facets", ""}};
+    const SearchResult r = s.search(parse_search_request(p));
+    REQUIRE(r.hits.size() == 1);
+    return r.hits[0].snippet;
+  };
+  const std::string canal = search("canal");
+  INFO(canal);
+  CHECK(canal.find("<mark>canal</mark>") != std::string::npos);
+  CHECK(canal.rfind("…", 0) == 0);  // cut at the front
+  const std::string meeting = search("встреча");
+  INFO(meeting);
+  CHECK(meeting.rfind("<mark>Встречами</mark>", 0) == 0);  // the text's own start: no mark
+  CHECK(meeting.size() > 3);
+  CHECK(meeting.compare(meeting.size() - 3, 3, "…") == 0);
+}
