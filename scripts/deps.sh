@@ -14,6 +14,7 @@ packages=(
   catch2 libbenchmark-dev
   zlib1g-dev libzstd-dev zstd
   libxml2-dev
+  wbritish
   curl ca-certificates
 )
 for arg in "$@"; do

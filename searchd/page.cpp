@@ -298,6 +298,14 @@ void notices(Html& h, const PageRequest& r, const SearchResult& res) {
     h << "<p class=\"notice\" id=\"did-you-mean\">" << esc(text(ui, Msg::did_you_mean)) << " <a href=\""
       << esc(st.with_query(res.suggestion).url()) << "\">" << esc(res.suggestion) << "</a>?</p>\n";
   }
+  if (!res.transliterated.empty()) {
+    h << "<p class=\"notice\" id=\"transliterated\">" << esc(text(ui, Msg::also_searched));
+    for (size_t i = 0; i < res.transliterated.size(); ++i) {
+      h << (i ? ", " : " ") << "<strong>" << esc(res.transliterated[i]) << "</strong>";
+    }
+    h << ".</p>\n";
+  }
+  if (res.partial) h << "<p class=\"notice error\" id=\"partial\">" << esc(text(ui, Msg::partial)) << "</p>\n";
   if (res.relaxed && !res.hits.empty()) h << "<p class=\"notice\">" << esc(text(ui, Msg::relaxed)) << "</p>\n";
   if (res.fallback) h << "<p class=\"notice\">" << esc(text(ui, Msg::fallback)) << "</p>\n";
   if (res.timed_out) h << "<p class=\"notice\">" << esc(text(ui, Msg::timed_out)) << "</p>\n";

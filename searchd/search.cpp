@@ -382,6 +382,11 @@ auto Searcher::with_failover(F&& f) -> decltype(f()) {
 }
 
 
+void Searcher::warm(const Xapian::Database& db) {
+  FacetColumns::get(db, facet_slots());
+  CrossScript::get(db);
+}
+
 bool Searcher::name_like(const std::string& word) {
   // In the index at all (its spelling table)...
   Xapian::Database& table = spelling();

@@ -123,6 +123,11 @@ class Searcher {
   // tried with its names in the other script (searchd/names.h).
   static constexpr uint64_t kFewResults = 5;
 
+  // Builds what searches of this revision share (facet columns, the Latin
+  // words by fold key), so that the first search after a reindex does not
+  // pay for it. searchd's index watcher calls it; safe from any thread.
+  static void warm(const Xapian::Database& db);
+
   // Picks up a new revision of the same database (cheap; call per request).
   // With shards: also leaves out those found dead and takes back those
   // that answer again (see ShardSet::refresh).

@@ -106,6 +106,8 @@ void Service::check_index() {
       log_line("serving " + path + " (" + std::to_string(db.get_doccount()) + " documents, revision " +
                std::to_string(revision) + ")");
     }
+    // Facet columns and the like are built here, not by the first visitor.
+    Searcher::warm(db);
     metrics_.set_index(db.get_doccount(), revision, age);
     last_problem_.clear();
   } catch (const std::exception& e) {

@@ -135,6 +135,11 @@ constexpr Entry kTable[] = {
     {Msg::opensearch_description, "Search the Letopis news archive in Russian, English and Kazakh",
      "Поиск по архиву новостей Летописи на русском, английском и казахском",
      "Летопись жаңалықтар мұрағатынан орыс, ағылшын және қазақ тілдерінде іздеу"},
+    {Msg::also_searched, "Also searched as written in the other alphabet:", "Также искали в написании другим алфавитом:",
+     "Басқа әліпбимен жазылуы бойынша да ізделді:"},
+    {Msg::partial, "Part of the archive is not answering right now, so some results may be missing.",
+     "Часть архива сейчас не отвечает, поэтому некоторых результатов может не хватать.",
+     "Мұрағаттың бір бөлігі қазір жауап бермей тұр, сондықтан кейбір нәтижелер жетіспеуі мүмкін."},
 };
 
 constexpr bool table_complete() {

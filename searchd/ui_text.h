@@ -38,7 +38,7 @@ enum class Msg : int {
   prev, next, pagination_label, page_n, ui_lang_label, follow_feed, export_csv, footer, api_link,
   error_title, err_bad_date, err_query_too_long, err_page, err_generic, err_unavailable,
   not_found_title, not_found_text, article_not_found,
-  kind_person, kind_org, kind_article, opensearch_description,
+  kind_person, kind_org, kind_article, opensearch_description, also_searched, partial,
   count  // not a message
 };
 

@@ -335,3 +335,16 @@ TEST_CASE("a facet's own filter comes off for its counts, and only its own") {
   SearchRequest range = parse_page_request({{"from", "2021-03-01"}, {"to", "2021-12-31"}}, ApiLimits{}, "").search;
   CHECK_FALSE(without_own_filter(range, "year"));  // a range that is not one whole year stays
 }
+
+TEST_CASE("the page says when names were also searched in the other alphabet, and when shards are missing") {
+  const PageRequest r = parse_page_request({{"q", "Qazaqstan"}, {"ui", "ru"}}, ApiLimits{}, "");
+  SearchResult res;
+  res.total = 1;
+  res.hits = {make_hit("a", "A")};
+  res.transliterated = {"қазақстан", "<b>x</b>"};
+  res.partial = true;
+  const std::string html = render_search_page(r, &res, PageContext{});
+  CHECK(html.find("Также искали в написании другим алфавитом: <strong>қазақстан</strong>, <strong>&lt;b&gt;x&lt;/b&gt;</strong>.") !=
+        std::string::npos);
+  CHECK(html.find("id=\"partial\"") != std::string::npos);
+}
