@@ -28,6 +28,7 @@ namespace {
 std::string g_db;
 size_t g_per_class = 2000;
 std::unique_ptr<searchd::Searcher> g_searcher;
+searchd::SearchOptions g_options;
 std::vector<bench::QueryClass> g_log;
 
 double percentile(std::vector<double> v, double p) {
@@ -80,6 +81,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--db") == 0 && i + 1 < argc) g_db = argv[++i];
     else if (std::strcmp(argv[i], "--queries") == 0 && i + 1 < argc) g_per_class = std::strtoul(argv[++i], nullptr, 10);
     else if (std::strcmp(argv[i], "--smoke") == 0) smoke = true;
+    // What names across scripts cost (searchd/names.h): the same run without them.
+    else if (std::strcmp(argv[i], "--no-cross-script") == 0) g_options.cross_script = false;
     else argv[out++] = argv[i];
   }
   argc = out;
@@ -96,7 +99,7 @@ int main(int argc, char** argv) {
     g_db = tmp->string();
     if (smoke) g_per_class = 20;
   }
-  g_searcher = std::make_unique<searchd::Searcher>(index_dir::resolve(g_db));
+  g_searcher = std::make_unique<searchd::Searcher>(index_dir::resolve(g_db), g_options);
   g_log = bench::make_query_log(g_searcher->database(), g_per_class);
   std::cerr << "index: " << g_db << " (" << g_searcher->database().get_doccount() << " documents), "
             << g_per_class << " queries per class\n";

@@ -594,11 +594,13 @@ SearchResult Searcher::run(const SearchRequest& req) {
   if (sort == Sort::date_desc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   if (sort == Sort::date_asc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
   // Exact ties in weight (entity and filter-only matches score alike) go by
-  // the content hash, not by docid, whose order depends on how the index is
-  // laid out: one database and the same articles in shards rank alike.
-  // (Sorted by date, ties of date and weight still go by docid: a KeyMaker
-  // cannot run on a remote shard in Xapian 1.4.)
-  if (sort == Sort::relevance) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
+  // docid, whose order depends on how the index is laid out; over shards
+  // they go by the content hash instead, so that the shards rank as one
+  // database would. (Only there: reading the hash of every candidate cost a
+  // single index 0.1 ms of a 0.5 ms search. Sorted by date, ties of date
+  // and weight go by docid everywhere: a KeyMaker cannot run on a remote
+  // shard in Xapian 1.4.)
+  if (sort == Sort::relevance && shards_.sharded()) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
   enquire.set_time_limit(options_.time_limit_seconds);
 
   std::vector<const FacetDef*> defs;

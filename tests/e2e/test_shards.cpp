@@ -206,14 +206,15 @@ std::set<std::string> id_set(const json& hits) {
 }
 
 // Hits in order, as runs of exact ties: Xapian orders equal (sort key,
-// weight) pairs by docid, and docids depend on the layout. Relevance ties
-// are broken by content hash (searchd/search.cpp), so only date-sorted
-// results have runs longer than one.
+// weight) pairs by docid, and docids depend on the layout. Over shards,
+// relevance ties are broken by content hash; a single index keeps docid
+// order (the hash cost it 0.1 ms a search, searchd/search.cpp), so a run is
+// every hit of one score, whatever its date.
 std::vector<std::set<std::string>> tie_runs(const json& hits) {
   std::vector<std::set<std::string>> runs;
   json last;
   for (const auto& h : hits) {
-    const json key = {h.at("score"), h.at("date")};
+    const json key = h.at("score");
     if (runs.empty() || key != last) runs.emplace_back();
     runs.back().insert(h.at("id").get<std::string>());
     last = key;
