@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -58,6 +59,15 @@ std::string current_identity(const std::string& dir) {
   std::ostringstream text;
   text << in.rdbuf();
   identity += '\n' + text.str();
+  // And when it was written: xapian-replicate alternates a replica between
+  // two directories, so two full copies between polls give the same text
+  // (`auto replica_0`) for a different database (docs/OPERATIONS.md,
+  // Replication). It rewrites the stub only when it switches.
+  struct stat st {};
+  if (::stat(stub_file(target).c_str(), &st) == 0) {
+    identity += "\n@" + std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) + '.' +
+                std::to_string(st.st_mtim.tv_nsec);
+  }
   try {
     for (const StubEntry& e : read_stub(target)) {
       if (e.kind == StubEntry::Kind::local) identity += '\n' + fs::weakly_canonical(e.path, ec).string();

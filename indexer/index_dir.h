@@ -26,9 +26,10 @@ std::string resolve(const std::string& dir);
 
 // A string that changes whenever a different database becomes current
 // (the symlink target); searchd polls it to pick up atomic switches. For a
-// stub file it also covers the file's text and where each local shard's
-// path leads, so editing the stub or switching a local shard's `current`
-// changes it too.
+// stub file it also covers the file's text, its inode and modification time
+// (xapian-replicate rewrites a replica's stub by rename, sometimes with the
+// same text), and where each local shard's path leads, so editing the stub
+// or switching a local shard's `current` changes it too.
 std::string current_identity(const std::string& dir);
 
 // One database listed in a stub file. The format is Xapian's own (so quest

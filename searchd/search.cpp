@@ -600,7 +600,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
   // single index 0.1 ms of a 0.5 ms search. Sorted by date, ties of date
   // and weight go by docid everywhere: a KeyMaker cannot run on a remote
   // shard in Xapian 1.4.)
-  if (sort == Sort::relevance && shards_.sharded()) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
+  if (sort == Sort::relevance && shards_.count() > 1) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
   enquire.set_time_limit(options_.time_limit_seconds);
 
   std::vector<const FacetDef*> defs;

@@ -1,5 +1,7 @@
 #include "searchd/service.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -24,7 +26,26 @@ std::atomic<uint64_t> next_service_id{1};
 struct ThreadSearcher {
   uint64_t epoch = 0;
   std::unique_ptr<Searcher> searcher;
+  std::string path;  // what it was opened from
+  std::string stub;  // for a stub file, its stub_stamp then; else ""
 };
+
+// A stub file's inode and modification time ("" if it cannot be read).
+// xapian-replicate rewrites a replica's stub (by rename) exactly when it
+// switches to a new full copy (docs/OPERATIONS.md, Replication).
+std::string stub_stamp(const std::string& path) {
+  std::string file = path;
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  if (S_ISDIR(st.st_mode)) {
+    file += "/XAPIANDB";
+    if (::stat(file.c_str(), &st) != 0) return {};
+  }
+  if (!S_ISREG(st.st_mode)) return {};
+  return std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) + '.' +
+         std::to_string(st.st_mtim.tv_nsec);
+}
+
 // Each worker thread's Searchers, one per Service (tests run several).
 thread_local std::unordered_map<uint64_t, ThreadSearcher> thread_searchers;
 
@@ -135,10 +156,37 @@ Searcher& Service::searcher() {
       std::lock_guard<std::mutex> lock(mu_);
       path = path_;
     }
+    const std::string stamp = index_dir::is_stub(path) ? stub_stamp(path) : std::string();
     slot.searcher = std::make_unique<Searcher>(path, cfg_.search);
     slot.epoch = epoch;
-  } else {
+    slot.path = path;
+    slot.stub = stamp;
+    return *slot.searcher;
+  }
+  // Xapian's reopen() does not follow a stub file to a new target, and
+  // xapian-replicate deletes a replica's previous copy as soon as its stub
+  // names the new one, then may write the next full copy into the same
+  // directory. So a stub rewritten since this thread opened it is opened
+  // afresh now, not at the watcher's next poll (a stat or two per request).
+  // If the new stub cannot be opened, the old searcher stays, as in watch().
+  if (!slot.stub.empty()) {
+    const std::string stamp = stub_stamp(slot.path);
+    if (stamp != slot.stub) {
+      slot.stub = stamp;
+      try {
+        slot.searcher = std::make_unique<Searcher>(slot.path, cfg_.search);
+        return *slot.searcher;
+      } catch (const std::exception&) {
+      } catch (const Xapian::Error&) {
+      }
+    }
+  }
+  try {
     slot.searcher->reopen();  // picks up incremental commits
+  } catch (const Xapian::DatabaseOpeningError&) {
+    // The copy open here was deleted between the check above and now: keep
+    // searching the revision already open (its files stay readable while
+    // open); the next request opens the stub's new target.
   }
   return *slot.searcher;
 }

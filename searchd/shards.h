@@ -70,6 +70,9 @@ class ShardSet {
 
   Xapian::Database& database() { return db_; }
   bool sharded() const { return sharded_; }
+  // How many databases the stub lists (1 for a plain index, or a replica's
+  // one-line stub).
+  size_t count() const { return shards_.size(); }
   bool partial() const;      // a listed shard is not being searched
   bool has_remote() const;   // an open shard is remote: match spies must be Xapian's own
   size_t size() const { return shards_.size(); }
