@@ -138,6 +138,14 @@ class FastReader {
                                        : key == "topics" ? &a.topics
                                                          : nullptr;
       seen_id |= key == "id";
+      // A repeated field: the reference reader decides (the last one wins there).
+      static const char* const kFields[] = {"id",   "lang",   "title",   "date", "url",  "section",
+                                            "author", "body", "tags", "people", "orgs", "topics"};
+      for (uint32_t f = 0; f < std::size(kFields); ++f) {
+        if (key != kFields[f]) continue;
+        if (seen_ & (1u << f)) return false;
+        seen_ |= 1u << f;
+      }
       const char c = peek();
       if (c == '"') {
         std::string v;
@@ -235,6 +243,7 @@ class FastReader {
 
   std::string_view s_;
   size_t i_ = 0;
+  uint32_t seen_ = 0;  // fields read so far, by index in kFields
 };
 
 }  // namespace

@@ -51,6 +51,9 @@ struct SearchRequest {
   // Recency boost for relevance sorting, 0..10; negative: the server's
   // default (search.recency_weight).
   double recency = -1;
+  // Search q exactly as given: no correction, no names across scripts. Not
+  // a parameter: searchd sets it for the page's facet-count searches.
+  bool as_typed = false;
 };
 
 inline const std::vector<std::string>& all_facets() {

@@ -85,6 +85,9 @@ std::shared_ptr<const FacetColumns> FacetColumns::get(const Xapian::Database& db
   }
   auto columns = build(db, slots);
   std::lock_guard<std::mutex> lock(mu);
+  // A rebuild is a new database (a new uuid): without this the old one's
+  // columns would stay for good. A few at once are kept (tests run several).
+  if (!cache.count(key) && cache.size() >= 4) cache.clear();
   Entry& e = cache[key];
   if (e.revision <= revision) e = {revision, columns};
   return columns;

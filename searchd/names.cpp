@@ -1,6 +1,7 @@
 #include "searchd/names.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <fstream>
 #include <mutex>
@@ -35,6 +36,11 @@ CommonWords& common_words() {
 }
 
 }  // namespace
+
+uint64_t CrossScript::next_id() {
+  static std::atomic<uint64_t> n{1};
+  return n.fetch_add(1);
+}
 
 void CrossScript::load_common_words(const std::string& path) {
   CommonWords& c = common_words();
@@ -106,6 +112,10 @@ std::shared_ptr<const CrossScript> CrossScript::get(const Xapian::Database& db) 
   if (auto hit = lookup()) return hit;
   auto built = build(db);
   std::lock_guard<std::mutex> lock(mu);
+  // One entry per database: a rebuild's new database would otherwise leave
+  // the old one's words in memory for good. A few databases at once are
+  // kept (tests run several); beyond that the others go.
+  if (!cache.count(key) && cache.size() >= 4) cache.clear();
   cache[key] = {revision, built};
   return built;
 }
@@ -116,12 +126,12 @@ std::vector<std::string> CrossScript::candidates(const analysis::Token& t) const
   // Transliteration runs ICU's transliterators (a few microseconds a word):
   // remember each thread's recent words, for this CrossScript only.
   struct Memo {
-    const CrossScript* owner = nullptr;
+    uint64_t owner = 0;
     std::unordered_map<std::string, std::vector<std::string>> words;
   };
   thread_local Memo memo;
-  if (memo.owner != this || memo.words.size() >= 8192) {
-    memo.owner = this;
+  if (memo.owner != id_ || memo.words.size() >= 8192) {
+    memo.owner = id_;
     memo.words.clear();
   }
   const std::string key = t.text + '\x1f' + static_cast<char>('0' + static_cast<int>(t.stem_lang));

@@ -71,6 +71,8 @@ class CrossScript {
   std::vector<std::string> candidates(const analysis::Token& token) const;  // memoised per thread
   std::vector<std::string> transliterate(const analysis::Token& token) const;
   std::unordered_map<std::string, std::vector<std::string>> by_key_;  // fold key -> Latin words
+  uint64_t id_ = next_id();  // keys the per-thread memo (an address may be reused)
+  static uint64_t next_id();
 };
 
 }  // namespace letopis::searchd

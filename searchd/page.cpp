@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <set>
 #include <type_traits>
@@ -518,6 +519,8 @@ PageRequest parse_page_request(const Params& params, const ApiLimits& limits, st
   std::string ui_param;
   Params kept;
   std::set<std::string> seen;
+  std::map<std::string, size_t> per_filter;
+  size_t filter_bytes = 0;
   for (const auto& [name, value] : params) {
     if (name == "ui") {
       if (ui_param.empty()) ui_param = value.substr(0, 8);
@@ -525,6 +528,13 @@ PageRequest parse_page_request(const Params& params, const ApiLimits& limits, st
     }
     if (!known.count(name) || value.empty()) continue;
     if (single.count(name) && !seen.insert(name).second) continue;
+    // Every link on the page repeats its state: a page keeps at most
+    // kPageFilterValues values of a filter and kPageStateBytes of filters,
+    // so that a long URL cannot make a page of megabytes.
+    if (!single.count(name)) {
+      if (++per_filter[name] > kPageFilterValues || filter_bytes + value.size() > kPageStateBytes) continue;
+      filter_bytes += value.size();
+    }
     if (name == "from") r.from_text = value.substr(0, 32);
     if (name == "to") r.to_text = value.substr(0, 32);
     kept.emplace_back(name, value);

@@ -29,6 +29,8 @@ struct PageRequest {
 };
 
 inline constexpr uint32_t kPageSize = 10;
+inline constexpr size_t kPageFilterValues = 8;   // values of one filter the page keeps
+inline constexpr size_t kPageStateBytes = 1024;  // bytes of filter values the page keeps
 
 // Reads the page's parameters: q, lang, section, tag, topic, person, org,
 // from, to, sort, page and ui. Unlike the API it forgives what a visitor or

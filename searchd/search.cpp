@@ -55,6 +55,7 @@ using Counts = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
 // itself, or for a multi-valued facet each of its kMultiSep-joined parts.
 void count_values(Counts& counts, std::string_view content, bool multi, uint64_t n) {
   auto bump = [&](std::string_view value) {
+    if (value.empty()) return;  // an empty part counts nowhere (as in FacetColumns)
     auto it = counts.find(value);
     if (it == counts.end()) counts.emplace(std::string(value), n);
     else it->second += n;
@@ -486,7 +487,7 @@ unsigned Searcher::word_freq(std::string_view word) {
 SearchResult Searcher::answer(const SearchRequest& req) {
   const auto t0 = std::chrono::steady_clock::now();
   SearchResult res = run(req);
-  if (!options_.correct_queries || req.q.empty()) return res;
+  if (!options_.correct_queries || req.q.empty() || req.as_typed) return res;
   // The precision guard: a query that found every word is never rewritten.
   const bool weak = res.total == 0 || res.relaxed;
   Vocabulary vocab;
@@ -537,18 +538,20 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     // Names were searched across scripts already; a query that found little
     // tries every word so (searchd/names.h). One that finds kFewResults or
     // more as typed is never expanded beyond its names.
+    // Back to names only however this block ends (an exception included:
+    // search() retries after DatabaseModifiedError on this same thread).
+    struct Restore {
+      CrossMode& mode;
+      ~Restore() { mode = CrossMode::names; }
+    } restore{cross_mode_};
     cross_mode_ = CrossMode::all;
     // Only worth a second search if some word has other-script forms now.
     cross_script_used_.clear();
     builder_.parse(req.q);
     if (cross_script_used_.size() > res.transliterated.size()) {
       SearchResult r = run(req);
-      if (r.total > res.total && (!r.relaxed || res.relaxed)) {
-        cross_mode_ = CrossMode::names;
-        return finish(std::move(r));
-      }
+      if (r.total > res.total && (!r.relaxed || res.relaxed)) return finish(std::move(r));
     }
-    cross_mode_ = CrossMode::names;
   }
   if (weak) {
     const std::string layout = layout_candidate(req.q, vocab);

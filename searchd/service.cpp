@@ -172,9 +172,9 @@ Searcher& Service::searcher() {
   if (!slot.stub.empty()) {
     const std::string stamp = stub_stamp(slot.path);
     if (stamp != slot.stub) {
-      slot.stub = stamp;
       try {
         slot.searcher = std::make_unique<Searcher>(slot.path, cfg_.search);
+        slot.stub = stamp;  // only once opened: a failed open is tried again next time
         return *slot.searcher;
       } catch (const std::exception&) {
       } catch (const Xapian::Error&) {
@@ -183,8 +183,9 @@ Searcher& Service::searcher() {
   }
   try {
     slot.searcher->reopen();  // picks up incremental commits
-  } catch (const Xapian::DatabaseOpeningError&) {
-    // The copy open here was deleted between the check above and now: keep
+  } catch (const Xapian::DatabaseError&) {
+    // The copy open here was deleted, or is being rewritten, between the
+    // check above and now (DatabaseOpeningError, DatabaseCorruptError): keep
     // searching the revision already open (its files stay readable while
     // open); the next request opens the stub's new target.
   }
@@ -263,6 +264,11 @@ HttpResponse Service::handle(const HttpRequest& req) {
   } catch (const std::exception& e) {
     log_line("error on " + req.path + ": " + e.what());
     res = error(500, "internal", "internal error");
+  }
+  if (res.status >= 500 && (route == "page" || route == "related_page")) {
+    // Visitors get the page's own words, not the API's JSON.
+    const UiLang ui = choose_ui_lang("", req.accept_language.substr(0, 512));
+    res = html(res.status, render_message_page(ui, false, Msg::error_title, Msg::err_unavailable, page_context()));
   }
   metrics_.observe(route, res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return res;
@@ -406,6 +412,9 @@ HttpResponse Service::page(const HttpRequest& req) {
   for (const std::string& facet : pr.search.facets) {
     SearchRequest other = pr.search;
     if (!without_own_filter(other, facet)) continue;
+    // Count over the query the results are for (a correction included).
+    if (!result.corrected.empty()) other.q = result.corrected;
+    other.as_typed = true;
     SearchResult counts = s.search(other);
     result.facets[facet] = std::move(counts.facets[facet]);
   }
@@ -474,7 +483,10 @@ HttpResponse Service::opensearch(const HttpRequest& req) {
   HttpResponse r;
   r.content_type = "application/opensearchdescription+xml; charset=utf-8";
   r.body = render_opensearch_xml(choose_ui_lang(ui_param, req.accept_language.substr(0, 512)), base);
+  // Built from the Host header unless public_url is set: caches must key on it.
   r.headers.emplace_back("Cache-Control", "public, max-age=86400");
+  if (cfg_.public_url.empty()) r.headers.emplace_back("Vary", "Host, Accept-Language");
+  else r.headers.emplace_back("Vary", "Accept-Language");
   return r;
 }
 

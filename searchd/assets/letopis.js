@@ -122,11 +122,20 @@
     return url.origin === window.location.origin && url.pathname === '/' && !!a.closest('#main');
   }
 
+  var loading = null;
   function load(url, push, focusSelector) {
     var main = document.getElementById('main');
     if (main) main.setAttribute('aria-busy', 'true');
-    return fetch(url, { headers: { Accept: 'text/html' } })
-      .then(function (r) { return r.text(); })
+    // A newer click wins: an older answer must not replace a newer one.
+    if (loading) loading.abort();
+    loading = typeof AbortController === 'function' ? new AbortController() : null;
+    return fetch(url, { headers: { Accept: 'text/html' }, signal: loading ? loading.signal : undefined })
+      .then(function (r) {
+        var type = r.headers.get('Content-Type') || '';
+        // Anything but a page (an error, JSON): let the browser show it.
+        if (!r.ok || type.indexOf('text/html') !== 0) throw new Error('not a page');
+        return r.text();
+      })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, 'text/html');
         ['main', 'search-form', 'ui-langs'].forEach(function (id) {
@@ -142,7 +151,10 @@
           if (results) { results.focus({ preventScroll: true }); results.scrollIntoView({ block: 'start' }); }
         }
       })
-      .catch(function () { window.location.href = url; });
+      .catch(function (e) {
+        if (e && e.name === 'AbortError') return;
+        window.location.href = url;
+      });
   }
 
   document.addEventListener('click', function (e) {

@@ -132,6 +132,8 @@ TEST_CASE("browsers can add Letopis as a search engine with suggestions") {
   CHECK(xml->status == 200);
   CHECK(xml->get_header_value("Content-Type") == "application/opensearchdescription+xml; charset=utf-8");
   CHECK(xml->body.find("template=\"http://news.example.kz:8080/?q={searchTerms}&amp;ui=en\"") != std::string::npos);
+  // Built from the Host header: a shared cache must not serve one host's copy to another.
+  CHECK(xml->get_header_value("Vary").find("Host") != std::string::npos);
   auto hostile = fixture().get("/opensearch.xml", {{"Host", "evil\"><x"}});
   CHECK(hostile->body.find("evil") == std::string::npos);
   auto page = fixture().get("/");

@@ -199,3 +199,11 @@ TEST_CASE("snippets of long articles come from where the query's words are") {
   CHECK(meeting.size() > 3);
   CHECK(meeting.compare(meeting.size() - 3, 3, "…") == 0);
 }
+
+TEST_CASE("a repeated field in document data is read as the JSON parser reads it") {
+  for (const std::string d : {R"({"id":"a","title":"T","title":null})", R"({"id":"a","tags":["x"],"tags":[]})",
+                              R"({"id":"a","id":"b"})"}) {
+    INFO(d);
+    CHECK(article_to_data(article_from_data(d)) == article_to_data(article_from_data_reference(d)));
+  }
+}

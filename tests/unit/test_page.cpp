@@ -348,3 +348,19 @@ TEST_CASE("the page says when names were also searched in the other alphabet, an
         std::string::npos);
   CHECK(html.find("id=\"partial\"") != std::string::npos);
 }
+
+TEST_CASE("a long URL cannot make a huge page: the page keeps a bounded state") {
+  Params p = {{"q", "x"}};
+  for (int i = 0; i < 40; ++i) p.emplace_back("person", std::string(200, 'a') + std::to_string(i));
+  const PageRequest r = parse_page_request(p, ApiLimits{}, "en");
+  CHECK(r.error.empty());
+  CHECK(r.search.people.size() <= kPageFilterValues);
+  size_t bytes = 0;
+  for (const auto& v : r.search.people) bytes += v.size();
+  CHECK(bytes <= kPageStateBytes);
+  SearchResult res;
+  res.total = 1000;
+  res.hits = {make_hit("a", "A")};
+  for (int i = 0; i < 50; ++i) res.facets["org"].push_back({"org" + std::to_string(i), 3});
+  CHECK(render_search_page(r, &res, PageContext{}).size() < 300'000);
+}
