@@ -125,6 +125,13 @@ class QueryHeads {
       if (b == 0) single_.insert(a);
       else pairs_.insert(key(a, b));
     }
+    // The analyzer stems some English irregular forms as their base
+    // ("took" -> "take"): such a form may match a term it does not begin like.
+    for (const auto& [form, base] : analysis::english_irregular_forms()) {
+      if (!may_match(base)) continue;
+      const auto [a, b] = head(form);
+      pairs_.insert(key(a, b));
+    }
   }
   bool may_match(std::string_view word) const {
     const auto [a, b] = head(word);

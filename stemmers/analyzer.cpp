@@ -97,6 +97,10 @@ std::string english_stem(Xapian::Stem& english, const std::string& word) {
 
 }  // namespace
 
+const std::unordered_map<std::string_view, std::string_view>& english_irregular_forms() {
+  return english_irregulars();
+}
+
 namespace {
 
 // The scripts seen in one word, and the stemmer they call for.

@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -97,6 +99,11 @@ class Analyzer {
 
 // Which stemmer a token takes, given the language of its text (see Token).
 Lang stem_language(std::string_view normalized_word, Lang text_lang);
+
+// English irregular forms the analyzer stems as their base ("took" ->
+// "take"), form -> base. For code that must know which words stem to
+// something they do not begin like (searchd's snippet stemmer).
+const std::unordered_map<std::string_view, std::string_view>& english_irregular_forms();
 
 // A Xapian::Stem that analyses one word exactly as the indexer does for a
 // text in text_lang: normalize, pick the stemmer by the word's script, stem

@@ -207,3 +207,16 @@ TEST_CASE("a repeated field in document data is read as the JSON parser reads it
     CHECK(article_to_data(article_from_data(d)) == article_to_data(article_from_data_reference(d)));
   }
 }
+
+TEST_CASE("snippets highlight English irregular forms the analyzer stems as their base") {
+  test::TempDir dir;
+  run_index(test::index_options(dir.str(), {test::sample_jsonl().string()}));
+  Searcher s(index_dir::resolve(dir.str()));
+  SearchRequest r;
+  r.q = "take part";
+  r.facets.clear();
+  const SearchResult res = s.search(r);
+  bool marked = false;
+  for (const Hit& h : res.hits) marked = marked || h.snippet.find("<mark>took</mark>") != std::string::npos;
+  CHECK(marked);
+}
