@@ -1,18 +1,16 @@
 #include "searchd/search.h"
 
 #include "searchd/facets.h"
+#include "searchd/log.h"
 #include "searchd/names.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
-#include <iostream>
 #include <memory>
 #include <mutex>
 #include <map>
-#include <set>
 #include <stdexcept>
 #include <string_view>
 #include <unordered_map>
@@ -281,20 +279,6 @@ namespace {
 Xapian::Database& required(ShardSet& shards) {
   shards.require();
   return shards.database();
-}
-
-// Says once per process and key what a sharded setup lacks.
-void log_once(const std::string& key, const std::string& message) {
-  static std::mutex mu;
-  static std::set<std::string> said;
-  std::lock_guard<std::mutex> lock(mu);
-  if (!said.insert(key).second) return;
-  char ts[32];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cerr << ts << " letopis-searchd: " << message << '\n';
 }
 
 }  // namespace

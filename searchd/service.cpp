@@ -6,7 +6,6 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
-#include <iostream>
 #include <memory>
 #include <unordered_map>
 
@@ -15,6 +14,7 @@
 #include "indexer/index_dir.h"
 #include "indexer/schema.h"
 #include "searchd/assets.h"
+#include "searchd/log.h"
 #include "searchd/render.h"
 #include "searchd/shards.h"
 
@@ -48,15 +48,6 @@ std::string stub_stamp(const std::string& path) {
 
 // Each worker thread's Searchers, one per Service (tests run several).
 thread_local std::unordered_map<uint64_t, ThreadSearcher> thread_searchers;
-
-void log_line(const std::string& msg) {
-  char ts[32];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cerr << ts << " letopis-searchd: " << msg << '\n';
-}
 
 double seconds_since_iso(const std::string& iso) {
   std::tm tm{};

@@ -1,9 +1,7 @@
 #include "searchd/shards.h"
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,20 +10,12 @@
 
 #include "indexer/schema.h"
 #include "searchd/search.h"
+#include "searchd/log.h"
 
 namespace letopis::searchd {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void log_line(const std::string& msg) {
-  char ts[32];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  std::cerr << ts << " letopis-searchd: " << msg << '\n';
-}
 
 // Each shard's health, shared by every thread: whether it is down, when it
 // may be tried again, and how many times it has been found dead (a thread

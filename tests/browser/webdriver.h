@@ -20,24 +20,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "e2e/loopback.h"
 #include "e2e/process.h"
 
 namespace letopis::test {
 
 using nlohmann::json;
-
-// A port nobody listens on right now (the kernel's choice).
-inline int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 struct WebDriverError : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -18,6 +18,7 @@
 #include <regex>
 #include <set>
 
+#include "e2e/loopback.h"
 #include "e2e/process.h"
 #include "searchd/service.h"
 #include "support.h"
@@ -28,41 +29,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using test::accepts;
+using test::free_port;
+using test::tool;
+
 using Clock = std::chrono::steady_clock;
 
-std::string tcpsrv_binary() {
-  for (const char* dir : {"/usr/bin", "/usr/local/bin", "/bin"}) {
-    const std::string path = std::string(dir) + "/xapian-tcpsrv";
-    if (::access(path.c_str(), X_OK) == 0) return path;
-  }
-  return {};
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-bool accepts(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
+std::string tcpsrv_binary() { return tool("xapian-tcpsrv"); }
 
 // One xapian-tcpsrv serving a shard on 127.0.0.1:port, in a process group
 // of its own: xapian-tcpsrv forks a process per connection, and killing
