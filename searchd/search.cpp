@@ -116,7 +116,8 @@ class QueryHeads {
  public:
   explicit QueryHeads(const Xapian::Query& query) {
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-      std::string_view term = *t;
+      const std::string whole = *t;  // *t is a temporary: keep it for the view
+      std::string_view term = whole;
       while (!term.empty() && term.front() >= 'A' && term.front() <= 'Z') term.remove_prefix(1);  // prefix
       const auto [a, b] = head(term);
       if (a == 0) continue;
