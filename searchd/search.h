@@ -114,8 +114,9 @@ class Searcher {
   // Completions of text's last word (ё = е, any case), up to count of each
   // kind: frequent words from the spelling table, entities by any alias,
   // and titles with a word that begins so (the earlier words must also be
-  // in the title). Empty for a last word under 2 letters. Bounded work: it
-  // reads at most kSuggestScan spelling words.
+  // in the title; a lone word needs 3 letters for titles). Empty for a last
+  // word under 2 letters. Bounded work: it reads at most kSuggestScan
+  // spelling words.
   Suggestions suggest(const std::string& text, size_t count);
   static constexpr size_t kSuggestScan = 4000;
 

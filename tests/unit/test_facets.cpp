@@ -220,3 +220,14 @@ TEST_CASE("snippets highlight English irregular forms the analyzer stems as thei
   for (const Hit& h : res.hits) marked = marked || h.snippet.find("<mark>took</mark>") != std::string::npos;
   CHECK(marked);
 }
+
+TEST_CASE("a lone two-letter word gets completions but no titles; the third letter brings titles") {
+  test::TempDir dir;
+  run_index(test::index_options(dir.str(), {test::sample_jsonl().string()}));
+  Searcher s(index_dir::resolve(dir.str()));
+  const Suggestions two = s.suggest("wa", 5);
+  CHECK_FALSE(two.terms.empty());
+  CHECK(two.titles.empty());
+  CHECK_FALSE(s.suggest("wat", 5).titles.empty());
+  CHECK_FALSE(s.suggest("central as", 5).titles.empty());  // earlier words narrow it: titles at once
+}
