@@ -2,9 +2,13 @@
 // tests that need a real HTTP server but control over its configuration.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <httplib.h>
 
 #include <catch2/catch.hpp>
 
@@ -44,6 +48,35 @@ struct InProcessServer {
     c.port = 0;
     c.threads = 4;
     return c;
+  }
+};
+
+// Clients that query a server without pause, on keep-alive connections,
+// and count every answer that is not a 200: a reload or a switch under
+// load must leave failed at 0. stop() (or the destructor) joins them.
+struct BusyClients {
+  std::atomic<bool> stopping{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> threads;
+
+  BusyClients(int port, int count, std::string path = "/api/search?q=water&facets=year,lang") {
+    for (int t = 0; t < count; ++t) {
+      threads.emplace_back([this, port, path] {
+        httplib::Client c("127.0.0.1", port);
+        c.set_keep_alive(true);
+        while (!stopping.load()) {
+          auto res = c.Get(path.c_str());
+          (res && res->status == 200 ? ok : failed).fetch_add(1);
+        }
+      });
+    }
+  }
+  ~BusyClients() { stop(); }
+  void stop() {
+    stopping.store(true);
+    for (auto& t : threads) {
+      if (t.joinable()) t.join();
+    }
   }
 };
 

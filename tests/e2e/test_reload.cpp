@@ -39,19 +39,7 @@ TEST_CASE("a rebuilt index is switched in under load with no failed request") {
   test::InProcessServer srv(dir.str());
 
   // Clients query continuously and count every failure.
-  std::atomic<bool> stop{false};
-  std::atomic<int> ok{0}, failed{0};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < 3; ++t) {
-    clients.emplace_back([&] {
-      httplib::Client c("127.0.0.1", srv.port);
-      c.set_keep_alive(true);
-      while (!stop.load()) {
-        auto res = c.Get("/api/search?q=water&facets=year,lang");
-        (res && res->status == 200 ? ok : failed).fetch_add(1);
-      }
-    });
-  }
+  test::BusyClients busy(srv.port, 3);
 
   // A new article with a word nothing else has, in a rebuilt index.
   const auto extra = dir.path() / "extra.jsonl";
@@ -66,14 +54,13 @@ TEST_CASE("a rebuilt index is switched in under load with no failed request") {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - switched).count();
   std::this_thread::sleep_for(300ms);
-  stop.store(true);
-  for (auto& c : clients) c.join();
+  busy.stop();
 
-  INFO("picked up after " << seconds << " s; " << ok.load() << " requests");
+  INFO("picked up after " << seconds << " s; " << busy.ok.load() << " requests");
   CHECK(hits_for(probe, "zyxwvut") == 1);
   CHECK(seconds < 2.0);
-  CHECK(failed.load() == 0);
-  CHECK(ok.load() > 10);
+  CHECK(busy.failed.load() == 0);
+  CHECK(busy.ok.load() > 10);
 }
 
 TEST_CASE("an incremental run is picked up without a switch") {

@@ -111,19 +111,7 @@ void replication_case(int changesets) {
   REQUIRE(hits_for(probe, "water") > 0);
 
   // Clients query the replica all the time and count every failure.
-  std::atomic<bool> stop{false};
-  std::atomic<int> ok{0}, failed{0};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < 2; ++t) {
-    clients.emplace_back([&] {
-      httplib::Client c("127.0.0.1", srv.port);
-      c.set_keep_alive(true);
-      while (!stop.load()) {
-        auto res = c.Get("/api/search?q=water&facets=year,lang");
-        (res && res->status == 200 ? ok : failed).fetch_add(1);
-      }
-    });
-  }
+  test::BusyClients busy(srv.port, 2);
 
   // (a) An incremental run on the master: a changeset applied to the live
   // replica in place, or (without changesets) a full copy and a stub switch.
@@ -185,11 +173,10 @@ void replication_case(int changesets) {
   CHECK(hits_for(probe, "plimbrost") == 1);
 
   std::this_thread::sleep_for(300ms);
-  stop.store(true);
-  for (auto& c : clients) c.join();
-  INFO(ok.load() << " requests answered, " << failed.load() << " failed");
-  CHECK(failed.load() == 0);
-  CHECK(ok.load() > 10);
+  busy.stop();
+  INFO(busy.ok.load() << " requests answered, " << busy.failed.load() << " failed");
+  CHECK(busy.failed.load() == 0);
+  CHECK(busy.ok.load() > 10);
 }
 
 }  // namespace

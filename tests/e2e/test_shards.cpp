@@ -137,6 +137,16 @@ struct ShardedSample {
   }
 };
 
+// The sharded sample, or null with a note where xapian-tcpsrv is missing.
+std::unique_ptr<ShardedSample> sharded_sample_or_skip() {
+  const std::string tcpsrv = tcpsrv_binary();
+  if (tcpsrv.empty()) {
+    WARN("xapian-tcpsrv is not installed (Debian package xapian-tools): sharding tests skipped");
+    return nullptr;
+  }
+  return std::make_unique<ShardedSample>(tcpsrv);
+}
+
 // timeout: how long a shard may take to answer. Generous where no shard
 // hangs, so that a loaded test machine never makes a healthy shard look dead.
 searchd::ServiceConfig service_config(const std::string& db, const ShardedSample& s, double timeout = 10) {
@@ -232,12 +242,9 @@ json until_complete(searchd::Service& service, const searchd::Params& params) {
 }  // namespace
 
 TEST_CASE("three xapian-tcpsrv shards answer exactly as the single index does", "[shards]") {
-  const std::string tcpsrv = tcpsrv_binary();
-  if (tcpsrv.empty()) {
-    WARN("xapian-tcpsrv is not installed (Debian package xapian-tools): sharding tests skipped");
-    return;
-  }
-  ShardedSample s(tcpsrv);
+  auto sample = sharded_sample_or_skip();
+  if (!sample) return;
+  ShardedSample& s = *sample;
   searchd::Service one(service_config(s.single, s));
   searchd::Service sharded(service_config(s.stub, s));
   REQUIRE(one.ready());
@@ -302,12 +309,9 @@ TEST_CASE("three xapian-tcpsrv shards answer exactly as the single index does", 
 }
 
 TEST_CASE("a shard that dies is left out, flagged partial, and taken back when it returns", "[shards]") {
-  const std::string tcpsrv = tcpsrv_binary();
-  if (tcpsrv.empty()) {
-    WARN("xapian-tcpsrv is not installed (Debian package xapian-tools): sharding tests skipped");
-    return;
-  }
-  ShardedSample s(tcpsrv);
+  auto sample = sharded_sample_or_skip();
+  if (!sample) return;
+  ShardedSample& s = *sample;
   searchd::Service one(service_config(s.single, s));
   searchd::Service sharded(service_config(s.stub, s));
   REQUIRE(sharded.ready());
@@ -344,12 +348,9 @@ TEST_CASE("a shard that dies is left out, flagged partial, and taken back when i
 }
 
 TEST_CASE("a hung shard costs one timeout, then is skipped, and is taken back when it wakes", "[shards]") {
-  const std::string tcpsrv = tcpsrv_binary();
-  if (tcpsrv.empty()) {
-    WARN("xapian-tcpsrv is not installed (Debian package xapian-tools): sharding tests skipped");
-    return;
-  }
-  ShardedSample s(tcpsrv);
+  auto sample = sharded_sample_or_skip();
+  if (!sample) return;
+  ShardedSample& s = *sample;
   searchd::Service one(service_config(s.single, s));
   searchd::Service sharded(service_config(s.stub, s, 2));
   const searchd::Params water = {{"q", "water"}, {"per_page", "100"}, {"facets", kAllFacets}};
@@ -376,12 +377,9 @@ TEST_CASE("a hung shard costs one timeout, then is skipped, and is taken back wh
 }
 
 TEST_CASE("with shards.on_failure fail, letopis-searchd answers 503 while a shard is down", "[shards]") {
-  const std::string tcpsrv = tcpsrv_binary();
-  if (tcpsrv.empty()) {
-    WARN("xapian-tcpsrv is not installed (Debian package xapian-tools): sharding tests skipped");
-    return;
-  }
-  ShardedSample s(tcpsrv);
+  auto sample = sharded_sample_or_skip();
+  if (!sample) return;
+  ShardedSample& s = *sample;
   const std::string config = s.dir.str() + "/searchd.json";
   test::write_file(config, json{{"poll_interval_ms", 100},
                                 {"shards",
