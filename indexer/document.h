@@ -75,12 +75,31 @@ class DocumentBuilder {
 std::string content_hash(const Article& article);
 
 // The document data (JSON) for an article, and the article back from it.
+// These two see the JSON alone; a document's body is in kSlotBody.
 std::string article_to_data(const Article& article);
 // Throws std::runtime_error if data is not a Letopis document.
 Article article_from_data(const std::string& data);
 // The same through nlohmann's general JSON parser: the reference that tests
 // hold article_from_data's fast path to.
 Article article_from_data_reference(const std::string& data);
+
+// The article a document stores: its data plus the body from kSlotBody
+// (or, in an index from before that slot, from the data). with_body = false
+// leaves the body empty and skips reading it. Throws std::runtime_error if
+// the document is not a Letopis article or its body does not decompress.
+Article article_from_document(const Xapian::Document& doc, bool with_body = true);
+
+// A body as kSlotBody holds it: zstd frames, the first of them the lead
+// (the first kBodyLeadBytes or less, cut at a space: body_lead_cut), the
+// second the rest. unpack_body returns false for anything that is not such
+// frames of at most kMaxBodyBytes in all; unpack_body_lead decompresses the
+// lead alone and says whether that is the whole body.
+inline constexpr size_t kMaxBodyBytes = 64 << 20;
+inline constexpr size_t kBodyLeadBytes = 8192;
+size_t body_lead_cut(std::string_view body);
+std::string pack_body(std::string_view body);
+bool unpack_body(std::string_view packed, std::string& body);
+bool unpack_body_lead(std::string_view packed, std::string& lead, bool& whole);
 
 // "2022-04-20" -> true only for a real calendar date in years 1000..2999.
 bool valid_iso_date(std::string_view date);

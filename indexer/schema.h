@@ -58,6 +58,7 @@ enum Slot : Xapian::valueno {
   kSlotPeople = 7,    // canonical person names
   kSlotOrgs = 8,      // canonical organisation names
   kSlotHash = 9,      // content hash of the source record (incremental runs)
+  kSlotBody = 10,     // the body, one zstd frame (the document data holds the rest)
 };
 inline constexpr char kMultiSep = '\x1f';
 
@@ -74,7 +75,10 @@ std::string term(std::string_view prefix, std::string_view value);
 inline std::string id_term(std::string_view id) { return term(prefix::id, id); }
 
 // Document data is a JSON object with the fields the results page renders:
-// id, lang, title, date, url, section, tags, people, orgs, topics, author, body.
-// (Built and parsed in schema.cpp; see docs/SCHEMA.md.)
+// id, lang, title, date, url, section, tags, people, orgs, topics, author, and
+// an empty body: the body itself is in kSlotBody. (Indexes built before that
+// slot have the body in the JSON; readers take either.) Written by
+// DocumentBuilder::build, read by article_from_document (document.cpp); see
+// docs/SCHEMA.md.
 
 }  // namespace letopis::schema

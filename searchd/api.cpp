@@ -195,6 +195,7 @@ SearchRequest parse_search_request(const Params& params, const ApiLimits& limits
     throw ApiError("per_page_too_large", "'per_page' must be between 1 and " + std::to_string(max_per_page));
   }
   if (r.format == "atom" && !r.sort_given) r.sort = Sort::date_desc;
+  r.snippets = r.format != "csv";
   // Feeds and exports carry no facets unless asked.
   if (!r.facets_given) r.facets = r.format == "json" ? all_facets() : std::vector<std::string>{};
   if (!r.from.empty() && !r.to.empty() && r.from > r.to) {

@@ -54,6 +54,9 @@ struct SearchRequest {
   // Search q exactly as given: no correction, no names across scripts. Not
   // a parameter: searchd sets it for the page's facet-count searches.
   bool as_typed = false;
+  // Make snippets. Not a parameter: off for format=csv, which has no
+  // snippets, and for the page's facet-count searches.
+  bool snippets = true;
 };
 
 inline const std::vector<std::string>& all_facets() {

@@ -3,6 +3,7 @@
 #include "searchd/facets.h"
 #include "searchd/log.h"
 #include "searchd/names.h"
+#include "searchd/snippet.h"
 
 #include <algorithm>
 #include <chrono>
@@ -109,78 +110,6 @@ Counts remote_counts(const Xapian::ValueCountMatchSpy& spy, const FacetDef& def)
   return counts;
 }
 
-// The first two letters of each of a query's terms. Snowball and our Kazakh
-// stemmer only take letters off a word's end, so a word can only stem to one
-// of the query's terms if it begins like it.
-class QueryHeads {
- public:
-  explicit QueryHeads(const Xapian::Query& query) {
-    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
-      const std::string whole = *t;  // *t is a temporary: keep it for the view
-      std::string_view term = whole;
-      while (!term.empty() && term.front() >= 'A' && term.front() <= 'Z') term.remove_prefix(1);  // prefix
-      const auto [a, b] = head(term);
-      if (a == 0) continue;
-      if (b == 0) single_.insert(a);
-      else pairs_.insert(key(a, b));
-    }
-    // The analyzer stems some English irregular forms as their base
-    // ("took" -> "take"): such a form may match a term it does not begin like.
-    for (const auto& [form, base] : analysis::english_irregular_forms()) {
-      if (!may_match(base)) continue;
-      const auto [a, b] = head(form);
-      pairs_.insert(key(a, b));
-    }
-  }
-  bool may_match(std::string_view word) const {
-    const auto [a, b] = head(word);
-    return a != 0 && (single_.count(a) || pairs_.count(key(a, b)));
-  }
-  bool empty() const { return single_.empty() && pairs_.empty(); }
-
- private:
-  static uint64_t key(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
-  static uint32_t fold(UChar32 c) {
-    c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
-    return static_cast<uint32_t>(c == 0x451 ? 0x435 : c);  // ё = е
-  }
-  // The first two letters, case-folded (0 where there is none).
-  static std::pair<uint32_t, uint32_t> head(std::string_view s) {
-    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
-    const int32_t len = static_cast<int32_t>(std::min<size_t>(s.size(), 64));
-    int32_t i = 0;
-    uint32_t out[2] = {0, 0};
-    for (int n = 0; n < 2 && i < len; ++n) {
-      UChar32 c;
-      U8_NEXT(p, i, len, c);
-      if (c < 0 || !u_isalnum(c)) break;
-      out[n] = fold(c);
-    }
-    return {out[0], out[1]};
-  }
-  std::unordered_set<uint32_t> single_;
-  std::unordered_set<uint64_t> pairs_;
-};
-
-// The snippet's stemmer: Xapian stems every word of a hit's text to find the
-// query's stems in it, and our full analysis per word (ICU normalization,
-// language choice, stemming) cost more than the search itself. Only words
-// that may match (QueryHeads) are analysed; any other is returned as it is,
-// which cannot equal a query stem that it does not begin like.
-class SnippetStemmer : public Xapian::StemImplementation {
- public:
-  SnippetStemmer(Xapian::Stem inner, std::shared_ptr<const QueryHeads> heads)
-      : inner_(std::move(inner)), heads_(std::move(heads)) {}
-  std::string operator()(const std::string& word) override {
-    return heads_->may_match(word) ? inner_(word) : word;
-  }
-  std::string get_description() const override { return "snippet(" + inner_.get_description() + ")"; }
-
- private:
-  Xapian::Stem inner_;
-  std::shared_ptr<const QueryHeads> heads_;
-};
-
 // The slots of kFacets, in its order, for FacetColumns.
 const std::vector<FacetColumns::Slot>& facet_slots() {
   static const std::vector<FacetColumns::Slot> slots = [] {
@@ -203,12 +132,20 @@ std::vector<FacetValue> top_values(std::vector<FacetValue> values, bool by_value
   return values;
 }
 
+// A hit's body as stored: packed in kSlotBody, or (an index from before
+// that slot) as text in the document data.
+struct StoredBody {
+  std::string packed;
+  std::string text;
+};
+
 // A hit from a match, its body kept aside for a snippet; nothing for a
 // document whose data is not a Letopis article (never render foreign data).
-std::optional<Hit> hit_of(const Xapian::MSetIterator& it, std::string* body = nullptr) {
+std::optional<Hit> hit_of(const Xapian::MSetIterator& it, StoredBody* body = nullptr) {
+  const Xapian::Document doc = it.get_document();
   Article a;
   try {
-    a = article_from_data(it.get_document().get_data());
+    a = article_from_data(doc.get_data());
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -221,8 +158,25 @@ std::optional<Hit> hit_of(const Xapian::MSetIterator& it, std::string* body = nu
   h.section = std::move(a.section);
   h.tags = std::move(a.tags);
   h.score = it.get_weight();
-  if (body) *body = std::move(a.body);
+  if (body) {
+    body->packed = doc.get_value(schema::kSlotBody);
+    body->text = std::move(a.body);
+  }
   return h;
+}
+
+// A hit's snippet, from its lead when that has the query's words: hits run
+// long (about 20 KB where the median article is under 1 KB), and the rest
+// of a long article is decompressed only when its lead has no match. text
+// is scratch space.
+std::string snippet_of(const StoredBody& body, size_t chars, const SnippetQuery& query, const Xapian::Stem& stemmer,
+                       std::string& text) {
+  if (body.packed.empty()) return make_snippet(body.text, chars, query, stemmer).html;
+  bool whole = true;
+  if (!unpack_body_lead(body.packed, text, whole)) return {};  // damaged: no snippet rather than garbage
+  Snippet s = make_snippet(text, chars, query, stemmer, !whole);
+  if (whole || s.matched || !unpack_body(body.packed, text)) return std::move(s.html);
+  return make_snippet(text, chars, query, stemmer).html;
 }
 
 // Extra weight by age, from the month value slot: weight x 0.5^(age /
@@ -675,18 +629,16 @@ SearchResult Searcher::run(const SearchRequest& req) {
     res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
   }
 
-  std::string body;
-  Xapian::Stem snippet_stemmers[4];
-  const auto heads = std::make_shared<const QueryHeads>(res.relaxed ? pq.relaxed : pq.query);
-  const std::string ellipsis = "…";
+  StoredBody body;
+  std::string text;
+  const SnippetQuery snippet_query(res.relaxed ? pq.relaxed : pq.query, mset);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    std::optional<Hit> h = hit_of(it, &body);
+    std::optional<Hit> h = hit_of(it, req.snippets ? &body : nullptr);
     if (!h) continue;
-    const int lang = static_cast<int>(analysis::parse_lang(h->lang));
-    if (snippet_stemmers[lang].is_none()) {
-      snippet_stemmers[lang] = Xapian::Stem(new SnippetStemmer(text_stemmers_[lang], heads));
+    if (req.snippets) {
+      const int lang = static_cast<int>(analysis::parse_lang(h->lang));
+      h->snippet = snippet_of(body, options_.snippet_chars, snippet_query, text_stemmers_[lang], text);
     }
-    h->snippet = mset.snippet(body, options_.snippet_chars, snippet_stemmers[lang], 0, "<mark>", "</mark>", ellipsis);
     res.hits.push_back(std::move(*h));
   }
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -837,7 +789,7 @@ std::optional<Article> Searcher::document(const std::string& id) {
       try {
         Xapian::PostingIterator p = db_.postlist_begin(t);
         if (p == db_.postlist_end(t)) return std::nullopt;
-        return article_from_data(db_.get_document(*p).get_data());
+        return article_from_document(db_.get_document(*p));
       } catch (const Xapian::DatabaseModifiedError&) {
         db_.reopen();
       }

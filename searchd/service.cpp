@@ -406,6 +406,7 @@ HttpResponse Service::page(const HttpRequest& req) {
     // Count over the query the results are for (a correction included).
     if (!result.corrected.empty()) other.q = result.corrected;
     other.as_typed = true;
+    other.snippets = false;
     SearchResult counts = s.search(other);
     result.facets[facet] = std::move(counts.facets[facet]);
   }

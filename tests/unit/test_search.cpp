@@ -53,7 +53,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 std::map<std::string, Article> all_articles(Xapian::Database& db) {
   std::map<std::string, Article> out;
   for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
-    Article a = article_from_data(db.get_document(*it).get_data());
+    Article a = article_from_document(db.get_document(*it));
     out[a.id] = a;
   }
   return out;
@@ -169,6 +169,22 @@ TEST_CASE("snippets highlight stemmed forms and escape HTML") {
     CHECK(h.snippet.find("<img") == std::string::npos);
     CHECK(h.snippet.find("<script") == std::string::npos);
   }
+}
+
+TEST_CASE("a CSV export makes no snippets and finds the same hits") {
+  Searcher s(sample().path());
+  const SearchRequest json = request("Казахстан", {{"facets", ""}});
+  const SearchRequest csv = request("Казахстан", {{"format", "csv"}});
+  CHECK(json.snippets);
+  CHECK_FALSE(csv.snippets);
+  const SearchResult with = s.search(json), without = s.search(csv);
+  REQUIRE(with.hits.size() >= 2);
+  CHECK(ids(with) == ids(without));
+  CHECK(with.total == without.total);
+  bool marked = false;
+  for (const auto& h : with.hits) marked = marked || !h.snippet.empty();
+  CHECK(marked);
+  for (const auto& h : without.hits) CHECK(h.snippet.empty());
 }
 
 TEST_CASE("malformed syntax falls back to a plain word search") {
