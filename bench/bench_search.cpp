@@ -18,6 +18,7 @@
 #include "bench/query_log.h"
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
+#include "searchd/query.h"
 #include "searchd/render.h"
 #include "searchd/search.h"
 
@@ -37,10 +38,15 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
 }
 
-void BM_Search(benchmark::State& state, size_t cls) {
+// snippets = false: the same searches, hits without snippets (what a CSV
+// export runs); the difference to the run with snippets is what snippets cost.
+void BM_Search(benchmark::State& state, size_t cls, bool snippets) {
   const auto& qc = g_log[cls];
   std::vector<searchd::SearchRequest> reqs;
-  for (const auto& p : qc.queries) reqs.push_back(searchd::parse_search_request(p));
+  for (const auto& p : qc.queries) {
+    reqs.push_back(searchd::parse_search_request(p));
+    reqs.back().snippets = snippets;
+  }
   std::vector<double> ms;
   size_t hits = 0;
   for (auto _ : state) {
@@ -58,6 +64,27 @@ void BM_Search(benchmark::State& state, size_t cls) {
   state.counters["queries"] = static_cast<double>(reqs.size());
   state.counters["hits/q"] = static_cast<double>(hits) / static_cast<double>(ms.size());
   state.SetLabel(qc.name);
+}
+
+// Query parsing alone: text to Xapian::Query, every query of the log.
+void BM_Parse(benchmark::State& state) {
+  searchd::QueryBuilder builder;
+  std::vector<std::string> texts;
+  for (const auto& qc : g_log) {
+    for (const auto& p : qc.queries) texts.push_back(searchd::parse_search_request(p).q);
+  }
+  size_t n = 0;
+  for (auto _ : state) {
+    for (const auto& t : texts) {
+      auto pq = builder.parse(t);
+      benchmark::DoNotOptimize(pq);
+      ++n;
+    }
+  }
+  state.counters["queries/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate);
+  // Seconds per query (printed with an SI prefix: 12.3u is 12.3 us).
+  state.counters["s/query"] =
+      benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_RenderJson(benchmark::State& state) {
@@ -100,14 +127,23 @@ int main(int argc, char** argv) {
     if (smoke) g_per_class = 20;
   }
   g_searcher = std::make_unique<searchd::Searcher>(index_dir::resolve(g_db), g_options);
+  // As searchd does before serving (Service::check_index): per-revision
+  // caches are built here, not inside the first timed query.
+  searchd::Searcher::warm(g_searcher->database());
   g_log = bench::make_query_log(g_searcher->database(), g_per_class);
   std::cerr << "index: " << g_db << " (" << g_searcher->database().get_doccount() << " documents), "
             << g_per_class << " queries per class\n";
   for (size_t c = 0; c < g_log.size(); ++c) {
-    benchmark::RegisterBenchmark(("BM_Search/" + g_log[c].name).c_str(), BM_Search, c)
+    benchmark::RegisterBenchmark(("BM_Search/" + g_log[c].name).c_str(), BM_Search, c, true)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
   }
+  for (size_t c = 0; c < g_log.size(); ++c) {
+    benchmark::RegisterBenchmark(("BM_SearchNoSnippets/" + g_log[c].name).c_str(), BM_Search, c, false)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
+  benchmark::RegisterBenchmark("BM_Parse", BM_Parse)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_RenderJson", BM_RenderJson);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
