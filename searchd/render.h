@@ -10,6 +10,8 @@
 namespace letopis::searchd {
 
 std::string render_search_json(const SearchRequest& request, const SearchResult& result);
+// The same through nlohmann's DOM: the reference the fast writer is tested against.
+std::string render_search_json_reference(const SearchRequest& request, const SearchResult& result);
 std::string render_article_json(const Article& article);
 // /api/related/{id}: {"id", "hits": [{id, title, url, date, lang, section, tags, score}]}.
 std::string render_related_json(const std::string& id, const std::vector<Hit>& hits);

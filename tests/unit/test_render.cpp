@@ -57,3 +57,52 @@ TEST_CASE("JSON output stays valid whatever the text holds") {
 TEST_CASE("URL encoding keeps only unreserved characters") {
   CHECK(url_encode("a b&c=д") == "a%20b%26c%3D%D0%B4");
 }
+
+TEST_CASE("the fast search JSON is byte for byte the DOM's") {
+  // Every kind of text a field may hold, valid UTF-8 or not.
+  const std::vector<std::string> texts = {"",
+                                          "plain",
+                                          "Водные ресурсы Қазақстан",
+                                          "quote \" backslash \\ slash /",
+                                          std::string("controls \x01\x1f\b\f\n\r\t\x7f end"),
+                                          "<mark>x</mark> &amp;",
+                                          "emoji 😀 and U+2028 \u2028",
+                                          "bad \xff\xfe bytes",
+                                          "cut \xd0",
+                                          "overlong \xc0\xaf and surrogate \xed\xa0\x80",
+                                          "key \"hits\":null inside"};
+  SearchRequest req;
+  req.q = "q \"hits\":null";
+  req.langs = {"ru"};
+  req.from = "20220101";
+  for (size_t i = 0; i < texts.size(); ++i) {
+    SearchResult r;
+    r.total = 1234 + i;
+    r.took_ms = 0.1 * static_cast<double>(i) + 1.0 / 3;
+    r.lang = "ru";
+    r.from = "20220101";
+    for (size_t k = 0; k < 3; ++k) {
+      Hit h;
+      h.id = "id-" + texts[(i + k) % texts.size()];
+      h.title = texts[i];
+      h.url = texts[(i + 1) % texts.size()];
+      h.date = k == 1 ? "" : "2022-04-20";
+      h.lang = "kk";
+      h.section = texts[(i + 2) % texts.size()];
+      h.tags = k == 2 ? std::vector<std::string>{} : std::vector<std::string>{texts[i], "tag"};
+      h.score = k == 0 ? 11.084429885231216 : static_cast<double>(k);
+      h.snippet = texts[(i + 3) % texts.size()];
+      r.hits.push_back(h);
+    }
+    r.facets["year"] = {{"2022", 5}, {"2021", 1}};
+    r.facets["tag"] = {{texts[i], 7}};
+    r.facets["person"] = {};
+    INFO(i);
+    const std::string fast = render_search_json(req, r), ref = render_search_json_reference(req, r);
+    CHECK(fast == ref);
+    CHECK_NOTHROW(nlohmann::json::parse(fast));
+  }
+  // No hits, no facets.
+  SearchResult empty;
+  CHECK(render_search_json(req, empty) == render_search_json_reference(req, empty));
+}

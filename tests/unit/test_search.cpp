@@ -9,6 +9,7 @@
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
+#include "searchd/render.h"
 #include "searchd/search.h"
 #include "stemmers/normalize.h"
 #include "support.h"
@@ -535,4 +536,14 @@ TEST_CASE("suggest completes the last word from the vocabulary, entities and tit
   CHECK(s.suggest("x", 5).terms.empty());  // one letter: nothing
   CHECK(s.suggest("", 5).titles.empty());
   CHECK(s.suggest("вод", 2).terms.size() <= 2);
+}
+
+TEST_CASE("search JSON of real results is the DOM's, byte for byte") {
+  Searcher s(sample().path());
+  for (const std::string q : {"встреча", "water energy", "\"водные ресурсы\"", "Қазақстан", "", "onerror"}) {
+    const SearchRequest r = request(q);
+    const SearchResult res = s.search(r);
+    INFO(q);
+    CHECK(render_search_json(r, res) == render_search_json_reference(r, res));
+  }
 }
