@@ -139,6 +139,11 @@ class Searcher {
 
  private:
   SearchResult run(const SearchRequest& request);
+  // The page [first, first + count) of the candidates, ranked by the full
+  // query (proximity boost included); see search.cpp.
+  static constexpr Xapian::doccount kProximityPool = 100;
+  Xapian::MSet rerank_by_proximity(const Xapian::MSet& candidates, const Xapian::Query& full, Xapian::doccount first,
+                                   Xapian::doccount count);
   SearchResult answer(const SearchRequest& request);
   // Runs f; if a shard fails mid-way, runs it once more on the others.
   template <typename F>
