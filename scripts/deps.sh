@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Letopis needs to build, test and run, from Debian 12's packages.
 # Idempotent: when everything is present it returns in well under a second.
-# Usage: scripts/deps.sh [--bench] [--browser]
-#   --bench    adds the peers the benchmarks compare against
+# Usage: scripts/deps.sh [--bench] [--peers] [--browser]
+#   --bench    adds what the benchmark programs and the report need: the
+#              peers' client libraries (so that letopis_bench_peers builds
+#              and its smoke run is in ctest), gnuplot, jq and GNU time
+#   --peers    adds the peers' servers: Sphinx and PostgreSQL (bench/peers.sh)
 #   --browser  adds Debian's chromium and chromedriver for tests/browser
 set -euo pipefail
 
@@ -19,7 +22,8 @@ packages=(
 )
 for arg in "$@"; do
   case $arg in
-    --bench) packages+=(gnuplot-nox) ;;
+    --bench) packages+=(gnuplot-nox jq time libmariadb-dev libpq-dev) ;;
+    --peers) packages+=(sphinxsearch postgresql) ;;
     --browser) packages+=(chromium chromium-driver fonts-dejavu-core) ;;
     *) echo "deps: unknown option $arg" >&2; exit 2 ;;
   esac
