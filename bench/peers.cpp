@@ -45,6 +45,7 @@
 #include <xapian.h>
 
 #include "bench/corpus.h"
+#include "bench/query_log.h"
 #include "indexer/document.h"
 #include "indexer/index_dir.h"
 #include "searchd/api.h"
@@ -335,34 +336,12 @@ struct Query {
 // random stored documents in Russian or English, 1-3 consecutive ones.
 std::vector<Query> make_queries(Xapian::Database& db, size_t count, uint32_t seed) {
   std::mt19937 rng(seed);
-  const Xapian::docid last = db.get_lastdocid();
-  if (db.get_doccount() == 0) throw std::runtime_error("the Letopis index is empty");
-  analysis::Analyzer analyzer;
-  std::vector<analysis::Token> toks;
   std::vector<Query> out;
-  size_t misses = 0;
   while (out.size() < count) {
-    if (++misses > 100 * count + 100000) throw std::runtime_error("the index has too few usable titles");
-    const Xapian::docid id = 1 + static_cast<Xapian::docid>(rng() % last);
-    Article a;
-    try {
-      a = article_from_data(db.get_document(id).get_data());
-    } catch (const Xapian::DocNotFoundError&) {
-      continue;
-    }
-    if (a.lang != "ru" && a.lang != "en") continue;
-    toks.clear();
-    analyzer.tokenize(a.title, analysis::parse_lang(a.lang), toks);
-    std::vector<std::string> words;
-    for (const auto& t : toks) {
-      if (t.kind != analysis::TokenKind::word || t.text.size() < 4) continue;
-      if (analysis::is_stopword_any(t.text)) continue;
-      words.push_back(t.text);
-    }
-    if (words.size() < 3) continue;
+    Query q;
+    const auto words = bench::random_title_words(db, rng, q.lang, 100 * count + 100000);
     const size_t n = 1 + rng() % 3;
     const size_t start = rng() % (words.size() - n + 1);
-    Query q{a.lang, {}};
     for (size_t i = 0; i < n; ++i) q.text += (i ? " " : "") + words[start + i];
     out.push_back(std::move(q));
   }
