@@ -40,7 +40,8 @@ verdict() { awk -v a="$1" -v b="$2" -v op="$3" 'BEGIN {
 echo "# Letopis benchmark report"
 echo
 echo "Written by \`bench/report.sh\` (raw outputs: \`$(basename "$run")\`). Every figure below was measured in"
-echo "this one run, on this machine; peers ran on the same data with the same queries."
+echo "this one run, on this machine (but for reused indexes' build figures, where the scale-up says so);"
+echo "peers ran on the same data with the same queries."
 echo
 echo "## Machine and versions"
 echo
@@ -208,6 +209,11 @@ if have scale.tsv; then
   echo "\`letopis_bench_load\`; searchd's RSS is its peak (VmHWM) after the load."
   if have scale.txt; then
     head -n 3 "$run/scale.txt" | grep -E '^(letopis scale-up|sizes:)' | sed 's/^/> /; s/$/  /'
+    if grep -q 'reusing the index' "$run/scale.txt"; then
+      echo
+      echo "The indexes were reused (\`REINDEX=0\`): their build time and the indexer's RSS are those logged by the"
+      echo "run that built them; the searches and the load were measured in this run."
+    fi
   fi
   echo
   echo "| docs | build s | index MB | indexer RSS MB | 1 term p50/p99 | all facets p50/p99 | HTTP all facets c1 p50/p99 | HTTP no facets c8 req/s | searchd RSS MB |"
