@@ -916,9 +916,10 @@ void print_result(const Stats& s) {
   std::fflush(stdout);
   if (!s.first_error.empty()) std::fprintf(stderr, "  first error (%s/%s/%s, %d): %s\n", s.engine.c_str(), s.variant.c_str(), s.facet.c_str(), s.concurrency, s.first_error.c_str());
   if (s.concurrency == 1 && !s.zero_examples.empty()) {
-    std::fprintf(stderr, "  no match (%s/%s/%s):", s.engine.c_str(), s.variant.c_str(), s.facet.c_str());
-    for (const auto& q : s.zero_examples) std::fprintf(stderr, " [%s]", q.c_str());
-    std::fprintf(stderr, "%s\n", s.zero > s.zero_examples.size() ? " ..." : "");
+    std::printf("  no match (%s/%s/%s):", s.engine.c_str(), s.variant.c_str(), s.facet.c_str());
+    for (const auto& q : s.zero_examples) std::printf(" [%s]", q.c_str());
+    std::printf("%s\n", s.zero > s.zero_examples.size() ? " ..." : "");
+    std::fflush(stdout);
   }
 }
 
@@ -1040,6 +1041,7 @@ int cmd_run(const Args& a) {
   std::printf("engine %s: %zu queries from %s, concurrency", o.engine.c_str(), queries.size(), a.get("--queries").c_str());
   for (int c : o.concurrency) std::printf(" %d", c);
   std::printf(" (levels above 1: %.1f s warm-up, %.1f s measured)\n", o.warmup_s, o.duration_s);
+  std::fflush(stdout);
   print_table(run_engine(o, queries));
   return 0;
 }

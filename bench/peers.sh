@@ -11,13 +11,15 @@
 # (each query once, in order, after an untimed pass) and 8 (for DURATION
 # seconds), without and with a year facet.
 #
-#   bench/peers.sh [--sample] [--engines LIST] [LETOPIS_INDEX]
+#   bench/peers.sh [--sample] [--searchd] [--engines LIST] [LETOPIS_INDEX]
 #
 # Inputs: ../shared/corpus/*.jsonl.zst (skipped, exit 0, when absent), or
 # with --sample the bundled data/sample/articles.jsonl (numbers meaningless).
 # LETOPIS_INDEX: a Letopis index of the same inputs, opened read-only (the
 # query log is drawn from it); default BUILD_DIR/bench-index, built with
 # letopis-index when missing (with --sample: a fresh one of the sample).
+# --searchd: also start letopis-searchd on LETOPIS_INDEX (loopback, a free
+# port, SEARCHD_THREADS [32] threads) and measure Letopis over HTTP too.
 # --engines: a comma-separated subset of xapian,sphinx,pg,letopis (default all).
 # Installs missing packages (scripts/deps.sh --bench --peers: needs root or sudo)
 # and builds what it runs. Output goes to stdout and to
@@ -26,7 +28,10 @@
 #
 # Environment (defaults in brackets): BUILD_DIR [build], QUERIES [2000],
 # SEED [42], CONCURRENCY [1,8], DURATION [10], LETOPIS_URL [] (a running
-# letopis-searchd, http://HOST:PORT, measured too). The numbers are
+# letopis-searchd, http://HOST:PORT, measured too), PG_SHARED_BUFFERS [128MB,
+# PostgreSQL's default; the table with its TOAST is ~290 MB for the corpus].
+# Beyond what is set below (schema, text analysis, loopback addresses, work
+# files), every engine runs with its defaults. The numbers are
 # reported, never checked: the exit code says only whether the run was made.
 set -euo pipefail
 
@@ -38,13 +43,15 @@ seed=${SEED:-42}
 concurrency=${CONCURRENCY:-1,8}
 duration=${DURATION:-10}
 letopis_url=${LETOPIS_URL:-}
+pg_shared_buffers=${PG_SHARED_BUFFERS:-128MB}
 
-sample=0 engines=xapian,sphinx,pg,letopis letopis_db=
+sample=0 start_searchd=0 engines=xapian,sphinx,pg,letopis letopis_db=
 while (($#)); do
   case $1 in
     --sample) sample=1 ;;
+    --searchd) start_searchd=1 ;;
     --engines) engines=${2:?--engines needs a list}; shift ;;
-    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "peers.sh: unknown option $1" >&2; exit 2 ;;
     *) letopis_db=$1 ;;
   esac
@@ -76,14 +83,16 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
 elif ! grep -q letopis_bench_peers "$build"/build.ninja "$build"/Makefile 2>/dev/null; then
   cmake -S . -B "$build" >/dev/null
 fi
-cmake --build "$build" -j "$(nproc)" --target letopis_bench_peers letopis-index >&2
+targets=(letopis_bench_peers letopis-index)
+((start_searchd)) && targets+=(letopis-searchd)
+cmake --build "$build" -j "$(nproc)" --target "${targets[@]}" >&2
 
 build=$(cd "$build" && pwd)
 peers=$build/bench/letopis_bench_peers
 indexer=$build/indexer/letopis-index
 work=$build/peers-work
 sdir=$work/sphinx
-pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 [[ -x $pgbin/initdb ]] || { echo "peers.sh: PostgreSQL's initdb not found under /usr/lib/postgresql" >&2; exit 1; }
 
 # PostgreSQL refuses to run as root: as root, the cluster belongs to the
@@ -94,7 +103,7 @@ as_pg() {
 
 # ---------------------------------------------------------------- servers
 
-sphinx_started=0 pg_started=0 pg_tmp= pgdir=
+sphinx_started=0 pg_started=0 pg_tmp='' pgdir='' searchd_pid=''
 stop_sphinx() {
   if [[ -f $sdir/sphinx.conf && -s $sdir/searchd.pid ]] && kill -0 "$(cat "$sdir/searchd.pid")" 2>/dev/null; then
     searchd --config "$sdir/sphinx.conf" --stopwait >/dev/null 2>&1 ||
@@ -107,6 +116,10 @@ stop_pg() {
   fi
 }
 cleanup() {
+  if [[ -n $searchd_pid ]] && kill -0 "$searchd_pid" 2>/dev/null; then
+    kill -TERM "$searchd_pid"
+    wait "$searchd_pid" || true
+  fi
   ((sphinx_started)) && stop_sphinx
   ((pg_started)) && stop_pg
   if [[ -n $pg_tmp ]]; then rm -rf "$pg_tmp"; fi
@@ -238,7 +251,8 @@ if wants pg; then
   pg_port=$("$peers" free-port)
   pg_started=1
   as_pg "$pgbin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pgdir" start >/dev/null ||
+    -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pgdir -c shared_buffers=$pg_shared_buffers" \
+    start >/dev/null ||
     { echo "peers.sh: PostgreSQL did not start:" >&2; cat "$pgdir/server.log" >&2; exit 1; }
   psql() { as_pg "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$pgdir" -p "$pg_port" -U postgres -d postgres "$@"; }
 
@@ -280,11 +294,30 @@ if wants sphinx; then
     { echo "peers.sh: sphinx searchd did not start:" >&2; cat "$sdir/start.log" "$sdir/searchd.log" >&2; exit 1; }
   "$peers" ping --sphinx "127.0.0.1:$sphinx_port" --timeout 60
 fi
+
+if ((start_searchd)); then
+  # Port 0: the server binds a free port itself and names it on stderr.
+  "$build/searchd/letopis-searchd" --db "$letopis_db" --listen 127.0.0.1:0 --threads "${SEARCHD_THREADS:-32}" \
+    2>"$work/letopis-searchd.log" &
+  searchd_pid=$!
+  letopis_url=
+  for _ in $(seq 600); do
+    kill -0 "$searchd_pid" 2>/dev/null || { echo "peers.sh: letopis-searchd exited:" >&2; cat "$work/letopis-searchd.log" >&2; exit 1; }
+    letopis_url=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$work/letopis-searchd.log" | head -n1 | sed 's/^listening on //') || true
+    # /healthz answers 503 until the index is open.
+    [[ -n $letopis_url && $(curl -s -o /dev/null -w '%{http_code}' "$letopis_url/healthz") == 200 ]] && break
+    sleep 0.1
+  done
+  [[ -n $letopis_url ]] || { echo "peers.sh: letopis-searchd did not come up:" >&2; cat "$work/letopis-searchd.log" >&2; exit 1; }
+  echo "letopis-searchd: $letopis_url, --threads ${SEARCHD_THREADS:-32}"
+fi
 echo
 
 # ---------------------------------------------------------------- runs
 
+# The load average before each engine: other work on the machine shows here.
 run() {
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$peers" run --queries "$work/queries.tsv" --concurrency "$concurrency" --duration "$duration" \
     --facet none,year "$@" | tee -a "$lines"
   echo
