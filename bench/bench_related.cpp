@@ -20,6 +20,7 @@
 
 #include <xapian.h>
 
+#include "bench/cli.h"
 #include "bench/corpus.h"
 #include "indexer/document.h"
 #include "indexer/index_dir.h"
@@ -32,10 +33,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Of unsorted values (bench::percentile wants them sorted).
 double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+  return bench::percentile(v, p);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 
 #include <xapian.h>
 
+#include "bench/cli.h"
 #include "bench/corpus.h"
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
@@ -42,10 +43,10 @@ struct Tally {
 
 double pct(size_t a, size_t b) { return b ? 100.0 * static_cast<double>(a) / static_cast<double>(b) : 0; }
 
+// Of unsorted values (bench::percentile wants them sorted).
 double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+  return bench::percentile(v, p);
 }
 
 bool cyrillic(const std::string& w) { return !w.empty() && static_cast<unsigned char>(w[0]) >= 0xD0; }

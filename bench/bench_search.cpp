@@ -14,6 +14,7 @@
 #include <iostream>
 #include <memory>
 
+#include "bench/cli.h"
 #include "bench/corpus.h"
 #include "bench/query_log.h"
 #include "indexer/index_dir.h"
@@ -31,12 +32,6 @@ size_t g_per_class = 2000;
 std::unique_ptr<searchd::Searcher> g_searcher;
 searchd::SearchOptions g_options;
 std::vector<bench::QueryClass> g_log;
-
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
 
 // snippets = false: the same searches, hits without snippets (what a CSV
 // export runs); the difference to the run with snippets is what snippets cost.
@@ -58,9 +53,10 @@ void BM_Search(benchmark::State& state, size_t cls, bool snippets) {
       benchmark::DoNotOptimize(res);
     }
   }
-  state.counters["p50_ms"] = percentile(ms, 0.50);
-  state.counters["p95_ms"] = percentile(ms, 0.95);
-  state.counters["p99_ms"] = percentile(ms, 0.99);
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = bench::percentile(ms, 0.50);
+  state.counters["p95_ms"] = bench::percentile(ms, 0.95);
+  state.counters["p99_ms"] = bench::percentile(ms, 0.99);
   state.counters["queries"] = static_cast<double>(reqs.size());
   state.counters["hits/q"] = static_cast<double>(hits) / static_cast<double>(ms.size());
   state.SetLabel(qc.name);

@@ -32,11 +32,15 @@
 
 #include "bench/query_log.h"
 #include "indexer/index_dir.h"
+#include "bench/cli.h"
 #include "searchd/api.h"
 #include "searchd/render.h"
 #include "searchd/search.h"
 
 using namespace letopis;
+using bench::parse_number;
+using bench::percentile;
+using bench::UsageError;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -77,10 +81,6 @@ struct Options {
   bool in_process = false;                 // also run Searcher directly, concurrency 1
 };
 
-struct UsageError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
-
 // One request of the log, in both forms the two modes need.
 struct Query {
   searchd::Params params;  // for the in-process run
@@ -109,17 +109,6 @@ struct LevelStats {
 };
 
 // ---------------------------------------------------------------- options
-
-double parse_number(const std::string& flag, const std::string& s, double min) {
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || !(v >= min)) {
-    char bound[32];
-    std::snprintf(bound, sizeof bound, "%g", min);
-    throw UsageError(flag + " wants a number >= " + bound + ", not '" + s + "'");
-  }
-  return v;
-}
 
 std::vector<int> parse_levels(const std::string& s) {
   std::vector<int> out;
@@ -253,12 +242,6 @@ RequesterFactory in_process_requester(const std::string& db_path) {
 }
 
 // ---------------------------------------------------------------- one level
-
-// Nearest-rank percentile of sorted values.
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
-}
 
 struct ThreadResult {
   std::vector<double> ms;  // latencies of successful counted requests

@@ -44,6 +44,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "bench/cli.h"
 #include "bench/corpus.h"
 #include "bench/query_log.h"
 #include "indexer/document.h"
@@ -103,10 +104,6 @@ Commands:
 Exit codes: 0 done; 1 an engine, file or index failed; 2 usage error.
 )";
 
-struct UsageError : std::invalid_argument {
-  using std::invalid_argument::invalid_argument;
-};
-
 // ---------------------------------------------------------------- options
 
 // A command's options: --name value pairs (a name given once) and the rest.
@@ -138,17 +135,6 @@ Args parse_args(int argc, char** argv, int first, const std::set<std::string>& k
     if (!a.values.emplace(arg, argv[++i]).second) throw UsageError(arg + " given twice");
   }
   return a;
-}
-
-double parse_number(const std::string& flag, const std::string& s, double min) {
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || !(v >= min)) {
-    char bound[32];
-    std::snprintf(bound, sizeof bound, "%g", min);
-    throw UsageError(flag + " wants a number >= " + bound + ", not '" + s + "'");
-  }
-  return v;
 }
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -786,11 +772,6 @@ struct Stats {
   std::vector<std::string> zero_examples;  // the first few of them
   std::string first_error;
 };
-
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
-}
 
 void summarize(std::vector<double>& ms, Stats& s) {
   std::sort(ms.begin(), ms.end());

@@ -42,6 +42,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "bench/cli.h"
 #include "bench/corpus.h"
 #include "bench/query_log.h"
 #include "indexer/index_dir.h"
@@ -51,6 +52,7 @@
 #include "searchd/search.h"
 
 using namespace letopis;
+using bench::percentile;
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -380,11 +382,6 @@ int run_generate(int argc, char** argv) {
 // ---------------------------------------------------------------- latency
 
 // Nearest-rank percentile, as letopis_bench_search computes it.
-double percentile(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
-}
-
 void latency(const std::string& db_dir, size_t per_class) {
   searchd::Searcher searcher(index_dir::resolve(db_dir));
   // What searchd builds when it opens an index (facet columns and more),
