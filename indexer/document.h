@@ -89,11 +89,14 @@ Article article_from_data_reference(const std::string& data);
 // the document is not a Letopis article or its body does not decompress.
 Article article_from_document(const Xapian::Document& doc, bool with_body = true);
 
-// A body as kSlotBody holds it: zstd frames, the first of them the lead
-// (the first kBodyLeadBytes or less, cut at a space: body_lead_cut), the
-// second the rest. unpack_body returns false for anything that is not such
-// frames of at most kMaxBodyBytes in all; unpack_body_lead decompresses the
-// lead alone and says whether that is the whole body.
+// A body as kSlotBody holds it (docs/SCHEMA.md): the byte 0x01, the
+// lead's size and its LZ4 block's size (16 bits little-endian each), that
+// block (the first kBodyLeadBytes or less, cut at a space: body_lead_cut),
+// then the rest as a zstd frame. An index from before the LZ4 lead holds
+// zstd frames only, the first of them the lead; both read. unpack_body
+// returns false for anything that is neither, or more than kMaxBodyBytes;
+// unpack_body_lead decompresses the lead alone and says whether that is the
+// whole body.
 inline constexpr size_t kMaxBodyBytes = 64 << 20;
 inline constexpr size_t kBodyLeadBytes = 8192;
 size_t body_lead_cut(std::string_view body);

@@ -15,7 +15,7 @@ packages=(
   libicu-dev
   libcpp-httplib-dev nlohmann-json3-dev
   catch2 libbenchmark-dev
-  zlib1g-dev libzstd-dev zstd
+  zlib1g-dev libzstd-dev zstd liblz4-dev
   libxml2-dev
   wbritish
   curl ca-certificates

@@ -2,6 +2,7 @@
 // FacetColumns against counting each document's values, and the fast reader
 // of document data against nlohmann's parser.
 #include <catch2/catch.hpp>
+#include <zstd.h>
 
 #include <map>
 #include <random>
@@ -226,6 +227,33 @@ TEST_CASE("a document's body is kept in its own slot and read back whole") {
     CHECK(whole);
     // Damage after the lead is found before the lead is trusted.
     CHECK_FALSE(unpack_body_lead(packed_long.substr(0, packed_long.size() - 3), body, whole));
+    // Damage to the lead's sizes. (Neither zstd nor LZ4 checksums what it
+    // holds here: a changed letter inside would read as another letter.)
+    for (size_t at : {size_t{1}, size_t{2}, size_t{3}, size_t{4}}) {
+      std::string bad = packed_long;
+      bad[at] = static_cast<char>(bad[at] ^ 0x5A);
+      CHECK_FALSE(unpack_body(bad, body));
+      CHECK(body.empty());
+    }
+    CHECK_FALSE(unpack_body(packed_long.substr(0, 4), body));
+    CHECK_FALSE(unpack_body_lead(packed_long.substr(0, 4), body, whole));
+    // An index from before the LZ4 lead: zstd frames, the lead the first.
+    auto zstd_frame = [](std::string_view t) {
+      std::string out(ZSTD_compressBound(t.size()), '\0');
+      out.resize(ZSTD_compress(out.data(), out.size(), t.data(), t.size(), 3));
+      return out;
+    };
+    const size_t cut = body_lead_cut(text);
+    const std::string legacy = zstd_frame(std::string_view(text).substr(0, cut)) + zstd_frame(std::string_view(text).substr(cut));
+    REQUIRE(unpack_body_lead(legacy, body, whole));
+    CHECK_FALSE(whole);
+    CHECK(body == text.substr(0, cut));
+    REQUIRE(unpack_body(legacy, body));
+    CHECK(body == text);
+    REQUIRE(unpack_body(zstd_frame("Водные ресурсы"), body));
+    CHECK(body == "Водные ресурсы");
+    CHECK(packed_long[0] == '\x01');
+    CHECK(legacy[0] != '\x01');
     Article x;
     x.id = "x";
     Xapian::Document doc;
