@@ -126,36 +126,33 @@ class FastReader {
     if (!punct('{')) return false;
     if (peek() == '}') return false;
     for (;;) {
-      std::string key;
-      if (!string(key) || !punct(':')) return false;
-      std::string* field = key == "id"        ? &a.id
-                           : key == "lang"    ? &a.lang
-                           : key == "title"   ? &a.title
-                           : key == "date"    ? &a.date
-                           : key == "url"     ? &a.url
-                           : key == "section" ? &a.section
-                           : key == "author"  ? &a.author
-                           : key == "body"    ? &a.body
-                                              : nullptr;
-      std::vector<std::string>* list = key == "tags"     ? &a.tags
-                                       : key == "people" ? &a.people
-                                       : key == "orgs"   ? &a.orgs
-                                       : key == "topics" ? &a.topics
-                                                         : nullptr;
-      seen_id |= key == "id";
+      key_.clear();
+      if (!string(key_) || !punct(':')) return false;
+      // Which field: its index in kFields, or -1 for a key of no field.
+      static constexpr std::string_view kFields[] = {"id",     "lang", "title", "date",   "url",  "section",
+                                                     "author", "body", "tags",  "people", "orgs", "topics"};
+      int f = -1;
+      for (int k = 0; k < static_cast<int>(std::size(kFields)); ++k) {
+        if (key_ == kFields[k]) {
+          f = k;
+          break;
+        }
+      }
+      std::string* const strings[] = {&a.id, &a.lang, &a.title, &a.date, &a.url, &a.section, &a.author, &a.body};
+      std::vector<std::string>* const lists[] = {&a.tags, &a.people, &a.orgs, &a.topics};
+      std::string* field = f >= 0 && f < 8 ? strings[f] : nullptr;
+      std::vector<std::string>* list = f >= 8 ? lists[f - 8] : nullptr;
+      seen_id |= f == 0;
       // A repeated field: the reference reader decides (the last one wins there).
-      static const char* const kFields[] = {"id",   "lang",   "title",   "date", "url",  "section",
-                                            "author", "body", "tags", "people", "orgs", "topics"};
-      for (uint32_t f = 0; f < std::size(kFields); ++f) {
-        if (key != kFields[f]) continue;
+      if (f >= 0) {
         if (seen_ & (1u << f)) return false;
         seen_ |= 1u << f;
       }
       const char c = peek();
       if (c == '"') {
-        std::string v;
+        std::string& v = field ? *field : key_;  // a key of no field: read and dropped
+        v.clear();
         if (!string(v)) return false;
-        if (field) *field = std::move(v);
       } else if (c == '[') {
         if (!list) return false;
         list->clear();
@@ -249,6 +246,7 @@ class FastReader {
   std::string_view s_;
   size_t i_ = 0;
   uint32_t seen_ = 0;  // fields read so far, by index in kFields
+  std::string key_;
 };
 
 }  // namespace

@@ -163,6 +163,9 @@ TEST_CASE("the fast document reader agrees with the JSON parser") {
         R"({"title":"t","id":"x","tags":[]})",            // order and an empty list
         "{\"id\":\"x\", \"tags\" : [ \"a\" , \"b\" ] }",  // spacing
         R"({"id":"x","date":null})",
+        R"({"id":"x","title":"a","title":"b"})",          // a repeated key: the last wins
+        R"({"id":"x","tags":"not a list","note":"dropped"})",  // a string where a list goes; an unknown key
+        R"({"idx":"y","id":"x","titles":["t"]})",          // keys that begin like fields
     };
     for (const std::string& d : odd) {
       INFO(d);
