@@ -104,6 +104,22 @@ if have search.json; then
     | "| \($c) | \($s.p50_ms * 1000 | round / 1000) | \($s.p95_ms * 1000 | round / 1000) | \($s.p99_ms * 1000 | round / 1000) | \($n.p50_ms * 1000 | round / 1000) | \($n.p99_ms * 1000 | round / 1000) |"' \
     "$run/search.json"
   echo
+  if jq -e '[.benchmarks[] | select(.name | startswith("BM_XapianSameQuery/"))] | length > 0' "$run/search.json" >/dev/null; then
+    echo "Xapian alone on Letopis's own query (\`BM_XapianSameQuery\`: the same words, title and exact-form terms"
+    echo "and proximity boost, top 10, no hit read back), the lower bound for our stack on the same query:"
+    echo
+    echo "| class | Xapian p50 ms | Xapian p99 ms | Letopis / Xapian p50 | Letopis / Xapian p99 | the same without snippets, p50 |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    jq -r '
+      [.benchmarks[]] as $b
+      | [$b[] | select(.name | startswith("BM_XapianSameQuery/"))] [] as $x
+      | ($x.label) as $c
+      | ([$b[] | select(.name | startswith("BM_Search/")) | select(.label == $c)][0]) as $s
+      | ([$b[] | select(.name | startswith("BM_SearchNoSnippets/")) | select(.label == $c)][0]) as $n
+      | "| \($c) | \($x.p50_ms * 1000 | round / 1000) | \($x.p99_ms * 1000 | round / 1000) | \($s.p50_ms / $x.p50_ms * 100 | round / 100) | \($s.p99_ms / $x.p99_ms * 100 | round / 100) | \($n.p50_ms / $x.p50_ms * 100 | round / 100) |"' \
+      "$run/search.json"
+    echo
+  fi
   jq -r '.benchmarks[] | select(.name == "BM_Parse") | "- Query parsing: \(.["s/query"] * 1e6 | . * 100 | round / 100) µs per query."' "$run/search.json"
   jq -r '.benchmarks[] | select(.name == "BM_RenderJson") | "- JSON rendering of a result page with all facets: \(.real_time / 1000 | . * 10 | round / 10) µs (\(.bytes_per_second / 1e6 | round) MB/s)."' "$run/search.json"
   echo
