@@ -436,14 +436,44 @@ bool unpack_body_lead(std::string_view packed, std::string& lead, bool& whole) {
   return decompress(packed.substr(0, first), ZSTD_getFrameContentSize(packed.data(), first), lead);
 }
 
+namespace {
+constexpr char kHitRecord = '\x02';
+constexpr size_t kHitHeader = 5;  // kHitRecord, then the data's length (32 bits LE)
+}  // namespace
+
+std::string pack_hit_record(std::string_view data, std::string_view body) {
+  if (data.size() > UINT32_MAX) throw std::runtime_error("document data too long for a hit record");
+  std::string out;
+  out.reserve(kHitHeader + data.size() + body.size() / 2);
+  out += kHitRecord;
+  for (int shift = 0; shift < 32; shift += 8) out += static_cast<char>((data.size() >> shift) & 0xFF);
+  out += data;
+  out += pack_body(body);
+  return out;
+}
+
+bool split_hit_record(std::string_view value, std::string_view& data, std::string_view& packed_body) {
+  data = {};
+  packed_body = value;
+  if (value.empty() || value[0] != kHitRecord) return true;  // a body alone, or nothing
+  if (value.size() < kHitHeader) return false;
+  size_t n = 0;
+  for (size_t i = 0; i < 4; ++i) n |= static_cast<size_t>(static_cast<uint8_t>(value[1 + i])) << (8 * i);
+  if (n == 0 || n > value.size() - kHitHeader) return false;
+  data = value.substr(kHitHeader, n);
+  packed_body = value.substr(kHitHeader + n);
+  return true;
+}
+
 Article article_from_document(const Xapian::Document& doc, bool with_body) {
   Article a = article_from_data(doc.get_data());
   if (!with_body) {
     a.body.clear();
     return a;
   }
-  const std::string packed = doc.get_value(schema::kSlotBody);
-  if (!packed.empty() && !unpack_body(packed, a.body)) {
+  const std::string value = doc.get_value(schema::kSlotBody);
+  std::string_view data, packed;
+  if (!split_hit_record(value, data, packed) || (!packed.empty() && !unpack_body(packed, a.body))) {
     throw std::runtime_error("document " + a.id + ": its body does not decompress");
   }
   return a;
@@ -604,9 +634,11 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
   doc.add_value(kSlotHash, hash);
 
   stored.lang = code;
-  if (!stored.body.empty()) doc.add_value(kSlotBody, pack_body(stored.body));
+  const std::string body = std::move(stored.body);
   stored.body.clear();
-  doc.set_data(article_to_data(stored));
+  std::string data = article_to_data(stored);
+  doc.add_value(kSlotBody, pack_hit_record(data, body));
+  doc.set_data(std::move(data));
   return doc;
 }
 

@@ -104,6 +104,18 @@ std::string pack_body(std::string_view body);
 bool unpack_body(std::string_view packed, std::string& body);
 bool unpack_body_lead(std::string_view packed, std::string& lead, bool& whole);
 
+// What kSlotBody holds since searchd reads hits from it alone: the byte
+// 0x02, the length of the document data (32 bits little-endian), a copy of
+// the document data, then the body as pack_body packs it (nothing when the
+// article has no body). Document data is compressed with zlib by Xapian,
+// and inflating it was half of what a hit cost, so a hit (title, url, date
+// and the rest of the data, and its body for the snippet) takes one value
+// read and no inflation. split_hit_record gives the data copy (empty for a
+// value written before it: read the document data then) and the packed
+// body; false if damaged.
+std::string pack_hit_record(std::string_view data, std::string_view body);
+bool split_hit_record(std::string_view value, std::string_view& data, std::string_view& packed_body);
+
 // "2022-04-20" -> true only for a real calendar date in years 1000..2999.
 bool valid_iso_date(std::string_view date);
 

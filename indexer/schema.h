@@ -58,7 +58,7 @@ enum Slot : Xapian::valueno {
   kSlotPeople = 7,    // canonical person names
   kSlotOrgs = 8,      // canonical organisation names
   kSlotHash = 9,      // content hash of the source record (incremental runs)
-  kSlotBody = 10,     // the body, one zstd frame (the document data holds the rest)
+  kSlotBody = 10,     // a hit's record: a copy of the document data and the body (document.h)
 };
 inline constexpr char kMultiSep = '\x1f';
 

@@ -143,9 +143,14 @@ struct StoredBody {
 // document whose data is not a Letopis article (never render foreign data).
 std::optional<Hit> hit_of(const Xapian::MSetIterator& it, StoredBody* body = nullptr) {
   const Xapian::Document doc = it.get_document();
+  // One value read: the hit record (indexer/document.h); the document data
+  // only for an index written before it.
+  const std::string value = doc.get_value(schema::kSlotBody);
+  std::string_view data, packed;
   Article a;
   try {
-    a = article_from_data(doc.get_data());
+    if (!split_hit_record(value, data, packed)) return std::nullopt;
+    a = article_from_data(data.empty() ? doc.get_data() : std::string(data));
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -159,7 +164,7 @@ std::optional<Hit> hit_of(const Xapian::MSetIterator& it, StoredBody* body = nul
   h.tags = std::move(a.tags);
   h.score = it.get_weight();
   if (body) {
-    body->packed = doc.get_value(schema::kSlotBody);
+    body->packed.assign(packed);
     body->text = std::move(a.body);
   }
   return h;

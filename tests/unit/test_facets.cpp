@@ -197,7 +197,12 @@ TEST_CASE("a document's body is kept in its own slot and read back whole") {
     // The indexer may repair a source's text (control characters, UTF-8);
     // the sample's bodies are clean, so they come back byte for byte.
     CHECK(a.body == src->second);
-    CHECK(doc.get_value(schema::kSlotBody).size() < a.body.size());
+    // The slot is the hit record: a copy of the data, then the body packed.
+    const std::string value = doc.get_value(schema::kSlotBody);
+    std::string_view data, packed;
+    REQUIRE(split_hit_record(value, data, packed));
+    CHECK(data == doc.get_data());
+    CHECK(packed.size() < a.body.size());
     ++checked;
   }
   CHECK(checked > 30);
@@ -263,6 +268,29 @@ TEST_CASE("a document's body is kept in its own slot and read back whole") {
     doc.set_data(article_to_data(x));
     doc.add_value(schema::kSlotBody, "garbage");
     CHECK_THROWS_AS(article_from_document(doc), std::runtime_error);
+    // Hit records: round trip, with and without a body; an index from before
+    // them (a body alone) splits to no data; damaged lengths are errors.
+    {
+      const std::string data = article_to_data(x);
+      std::string_view d, p;
+      const std::string rec = pack_hit_record(data, text);
+      REQUIRE(split_hit_record(rec, d, p));
+      CHECK(d == data);
+      REQUIRE(unpack_body(p, body));
+      CHECK(body == text);
+      const std::string no_body = pack_hit_record(data, "");
+      REQUIRE(split_hit_record(no_body, d, p));
+      CHECK(d == data);
+      CHECK(p.empty());
+      REQUIRE(split_hit_record(packed_long, d, p));
+      CHECK(d.empty());
+      CHECK(p == packed_long);
+      for (const std::string& bad : {rec.substr(0, 3), rec.substr(0, 5 + data.size() - 1), std::string("\x02\0\0\0\0", 5)}) {
+        CHECK_FALSE(split_hit_record(bad, d, p));
+      }
+      doc.add_value(schema::kSlotBody, rec.substr(0, rec.size() - 3));  // damaged body after good data
+      CHECK_THROWS_AS(article_from_document(doc), std::runtime_error);
+    }
     // An index from before the slot: the body is in the JSON.
     Xapian::Document old;
     Article a;
