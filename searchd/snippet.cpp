@@ -63,14 +63,15 @@ struct Match {
 };
 
 void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += c;
-    }
+  size_t run = 0;  // start of the bytes not yet copied
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c != '&' && c != '<' && c != '>') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : "&gt;";
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 bool sentence_end(char c) { return c == '.' || c == '!' || c == '?'; }
@@ -188,8 +189,13 @@ Snippet make_snippet(std::string_view text, size_t length, const SnippetQuery& q
                      bool more_text) {
   length = std::max<size_t>(length, 1);
   // Words and matches, in one pass.
-  std::vector<Word> words;
-  std::vector<Match> matches;
+  // Scratch kept by the thread: a page's snippets reuse it.
+  thread_local std::vector<Word> words;
+  thread_local std::vector<Match> matches;
+  words.clear();
+  matches.clear();
+  if (words.capacity() > (1u << 16)) words.shrink_to_fit();  // after a very long text: give it back
+  if (matches.capacity() > (1u << 16)) matches.shrink_to_fit();
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
   std::string word;
@@ -331,6 +337,7 @@ Snippet make_snippet(std::string_view text, size_t length, const SnippetQuery& q
 
   Snippet out;
   out.matched = matched;
+  out.html.reserve(length + length / 4 + 64);  // the text, a few marks and ellipses
   // An ellipsis in front unless the window starts the text or a sentence;
   // opening quotes and brackets right before the first word come with it.
   if (!sentence_start(text, from)) out.html += kEllipsis;
