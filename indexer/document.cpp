@@ -9,6 +9,7 @@
 #include <lz4.h>
 #include <lz4hc.h>
 #include <nlohmann/json.hpp>
+#include <unicode/utf8.h>
 #include <zstd.h>
 
 #include "stemmers/utf8.h"
@@ -204,8 +205,19 @@ class FastReader {
       // Copy the plain run up to the next quote or backslash in one go.
       size_t j = i_;
       while (j < s_.size() && s_[j] != '"' && s_[j] != '\\') {
-        if (static_cast<unsigned char>(s_[j]) < 0x20) return false;  // raw control character: not ours
-        ++j;
+        const auto b = static_cast<unsigned char>(s_[j]);
+        if (b < 0x20) return false;  // raw control character: not ours
+        if (b < 0x80) {
+          ++j;
+          continue;
+        }
+        // Not well-formed UTF-8: the reference reader rejects it, so let it.
+        const auto* p = reinterpret_cast<const uint8_t*>(s_.data());
+        int32_t k = static_cast<int32_t>(j);
+        UChar32 c;
+        U8_NEXT(p, k, static_cast<int32_t>(std::min<size_t>(s_.size(), INT32_MAX)), c);
+        if (c < 0) return false;
+        j = static_cast<size_t>(k);
       }
       out.append(s_.data() + i_, j - i_);
       i_ = j;

@@ -18,7 +18,7 @@ if [[ ! $seconds =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET]" >&2
   exit 2
 fi
-targets=(query params jsonl html text_page analyzer)
+targets=(query params jsonl html text_page analyzer stored)
 build_dir=build-fuzz
 jobs=${FUZZ_JOBS:-$(nproc)}
 

@@ -172,6 +172,11 @@ TEST_CASE("the fast document reader agrees with the JSON parser") {
       CHECK(article_to_data(article_from_data(d)) == article_to_data(article_from_data_reference(d)));
     }
     CHECK_THROWS(article_from_data(R"({"title":"no id"})"));
+    // Not well-formed UTF-8 (a stray byte, a surrogate, an overlong form):
+    // the reference reader rejects it, and so the fast one leaves it to it.
+    for (const char* bad : {"{\"id\":\"a\xff\"}", "{\"id\":\"a\xed\xa0\x80\"}", "{\"id\":\"a\xc0\xaf\"}"}) {
+      CHECK_THROWS(article_from_data(bad));
+    }
     CHECK_THROWS(article_from_data("not json"));
     CHECK_THROWS(article_from_data(R"({"id":"x")"));
   }
