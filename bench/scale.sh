@@ -24,9 +24,9 @@
 # from scratch unless REINDEX=0 (which reuses it, and reports the build time
 # and peak RSS its building run recorded). Results: bench/results/scale-STAMP.tsv,
 # .png and .txt (this output). Measured on 2 cores (2026-11-30): the default
-# run takes 35 minutes, 24 of them indexing the million articles, plus about
+# run takes 30 minutes, 20 of them indexing the million articles, plus about
 # a minute the first time to generate the inputs; the million's input takes
-# 1 GB of disk and its index 6.5 GB.
+# 1 GB of disk and its index 7.1 GB.
 #
 # Environment (defaults in brackets): BUILD_DIR [build], SIZES [corpus 250000
 # 1000000] (corpus = ../shared/corpus/*.jsonl.zst as is; a number = that many
