@@ -136,7 +136,8 @@ if have peers.txt && grep -q '^RESULT' "$run/peers.txt"; then
   echo
   echo "| engine | variant | facet | conc | queries/s | p50 | p95 | p99 | max | hits found (mean) |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-  awk '$1 == "RESULT" {
+  # peers.sh prints each RESULT line twice (as measured, and in its summary).
+  awk '$1 == "RESULT" && !seen[$0]++ {
       delete kv
       for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
       printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", kv["engine"], kv["variant"], kv["facet"], kv["conc"], kv["qps"], kv["p50"], kv["p95"], kv["p99"], kv["max"], kv["found"]
