@@ -33,6 +33,19 @@ std::unique_ptr<searchd::Searcher> g_searcher;
 searchd::SearchOptions g_options;
 std::vector<bench::QueryClass> g_log;
 
+// The counters every per-class search benchmark prints: latency
+// percentiles of the queries run (ms, sorted here), queries and hits.
+void report_latencies(benchmark::State& state, std::vector<double>& ms, size_t queries, size_t hits,
+                      const std::string& label) {
+  std::sort(ms.begin(), ms.end());
+  state.counters["p50_ms"] = bench::percentile(ms, 0.50);
+  state.counters["p95_ms"] = bench::percentile(ms, 0.95);
+  state.counters["p99_ms"] = bench::percentile(ms, 0.99);
+  state.counters["queries"] = static_cast<double>(queries);
+  state.counters["hits/q"] = ms.empty() ? 0 : static_cast<double>(hits) / static_cast<double>(ms.size());
+  state.SetLabel(label);
+}
+
 // snippets = false: the same searches, hits without snippets (what a CSV
 // export runs); the difference to the run with snippets is what snippets cost.
 void BM_Search(benchmark::State& state, size_t cls, bool snippets) {
@@ -53,13 +66,7 @@ void BM_Search(benchmark::State& state, size_t cls, bool snippets) {
       benchmark::DoNotOptimize(res);
     }
   }
-  std::sort(ms.begin(), ms.end());
-  state.counters["p50_ms"] = bench::percentile(ms, 0.50);
-  state.counters["p95_ms"] = bench::percentile(ms, 0.95);
-  state.counters["p99_ms"] = bench::percentile(ms, 0.99);
-  state.counters["queries"] = static_cast<double>(reqs.size());
-  state.counters["hits/q"] = static_cast<double>(hits) / static_cast<double>(ms.size());
-  state.SetLabel(qc.name);
+  report_latencies(state, ms, reqs.size(), hits, qc.name);
 }
 
 // Xapian alone on Letopis's own query (its words' stems, title and exact-form
@@ -93,13 +100,7 @@ void BM_XapianSameQuery(benchmark::State& state, size_t cls) {
       benchmark::DoNotOptimize(m);
     }
   }
-  std::sort(ms.begin(), ms.end());
-  state.counters["p50_ms"] = bench::percentile(ms, 0.50);
-  state.counters["p95_ms"] = bench::percentile(ms, 0.95);
-  state.counters["p99_ms"] = bench::percentile(ms, 0.99);
-  state.counters["queries"] = static_cast<double>(texts.size());
-  state.counters["hits/q"] = static_cast<double>(hits) / static_cast<double>(ms.size());
-  state.SetLabel(qc.name);
+  report_latencies(state, ms, texts.size(), hits, qc.name);
 }
 
 // Query parsing alone: text to Xapian::Query, every query of the log.
