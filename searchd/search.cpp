@@ -144,12 +144,13 @@ struct StoredBody {
 std::optional<Hit> hit_of(const Xapian::MSetIterator& it, StoredBody* body = nullptr) {
   const Xapian::Document doc = it.get_document();
   // One value read: the hit record (indexer/document.h); the document data
-  // only for an index written before it.
+  // for an index written before it, or a record that is damaged (the hit
+  // is then shown without a snippet).
   const std::string value = doc.get_value(schema::kSlotBody);
   std::string_view data, packed;
+  if (!split_hit_record(value, data, packed)) data = packed = {};
   Article a;
   try {
-    if (!split_hit_record(value, data, packed)) return std::nullopt;
     a = article_from_data(data.empty() ? doc.get_data() : std::string(data));
   } catch (const std::exception&) {
     return std::nullopt;

@@ -365,3 +365,32 @@ TEST_CASE("a lone two-letter word gets completions but no titles; the third lett
   CHECK_FALSE(s.suggest("wat", 5).titles.empty());
   CHECK_FALSE(s.suggest("central as", 5).titles.empty());  // earlier words narrow it: titles at once
 }
+
+TEST_CASE("a hit whose stored record is damaged is still found, from its document data, without a snippet") {
+  test::TempDir dir;
+  nlohmann::json a = {{"id", "a"}, {"lang", "en"}, {"title", "Water talks in Tashkent"}, {"date", "2022-01-01"},
+                      {"body", "Delegations discussed the canal and its water."}};
+  test::write_file(dir.path() / "a.jsonl", a.dump() + "\n");
+  run_index(test::index_options(dir.str() + "/idx", {(dir.path() / "a.jsonl").string()}));
+  const std::string path = index_dir::resolve(dir.str() + "/idx");
+  auto find = [&] {
+    Searcher s(path);
+    Params p = {{"q", "canal"}, {"facets", ""}};
+    return s.search(parse_search_request(p));
+  };
+  const SearchResult before = find();
+  REQUIRE(before.hits.size() == 1);
+  CHECK(before.hits[0].snippet.find("<mark>canal</mark>") != std::string::npos);
+  {
+    Xapian::WritableDatabase db(path, Xapian::DB_OPEN);
+    Xapian::Document doc = db.get_document(1);
+    doc.add_value(schema::kSlotBody, std::string("\x02\xff\xff\xff\x7f", 5) + "{\"id\":");  // a length past the end
+    db.replace_document(1, doc);
+    db.commit();
+  }
+  const SearchResult after = find();
+  REQUIRE(after.hits.size() == 1);
+  CHECK(after.hits[0].id == "a");
+  CHECK(after.hits[0].title == "Water talks in Tashkent");
+  CHECK(after.hits[0].snippet.empty());
+}
