@@ -13,15 +13,12 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <latch>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +30,7 @@
 #include "bench/query_log.h"
 #include "indexer/index_dir.h"
 #include "bench/cli.h"
+#include "bench/closed_loop.h"
 #include "searchd/api.h"
 #include "searchd/render.h"
 #include "searchd/search.h"
@@ -41,7 +39,6 @@ using namespace letopis;
 using bench::parse_number;
 using bench::percentile;
 using bench::UsageError;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -87,16 +84,9 @@ struct Query {
   std::string target;      // "/api/search?..." for HTTP
 };
 
-// What one request came to. bytes is the response body's size.
-struct Outcome {
-  bool ok = false;
-  size_t bytes = 0;
-  std::string error;  // why it failed, for the first failure of a level
-};
-
-// Sends one request (by index into the log). Each client thread owns one,
-// built on that thread, so nothing in it is shared.
-using Requester = std::function<Outcome(const Query&)>;
+// Sends one request of the log. Each client thread owns one, built on that
+// thread, so nothing in it is shared. Outcome's bytes: the response body's size.
+using Requester = std::function<bench::Outcome(const Query&)>;
 using RequesterFactory = std::function<Requester()>;
 
 struct LevelStats {
@@ -206,7 +196,7 @@ RequesterFactory http_requester(const std::string& url) {
     auto cli = std::make_shared<httplib::Client>(url);
     configure(*cli);
     return [cli](const Query& q) {
-      Outcome out;
+      bench::Outcome out;
       auto res = cli->Get(q.target.c_str());
       if (!res) {
         out.error = "transport: " + httplib::to_string(res.error());
@@ -226,7 +216,7 @@ RequesterFactory in_process_requester(const std::string& db_path) {
   return [db_path]() -> Requester {
     auto searcher = std::make_shared<searchd::Searcher>(db_path);
     return [searcher](const Query& q) {
-      Outcome out;
+      bench::Outcome out;
       try {
         const auto req = searchd::parse_search_request(q.params);
         searcher->reopen();
@@ -243,89 +233,31 @@ RequesterFactory in_process_requester(const std::string& db_path) {
 
 // ---------------------------------------------------------------- one level
 
-struct ThreadResult {
-  std::vector<double> ms;  // latencies of successful counted requests
-  size_t requests = 0, errors = 0, bytes = 0;
-  Clock::time_point last_end{};
-  std::string first_error;
-};
-
 // Runs `concurrency` threads, each with its own requester, over the log
-// round-robin. Threads start at evenly spread offsets so that they do not send
-// the same query at the same moment (which would flatter any cache).
+// (bench/closed_loop.h).
 LevelStats run_level(const std::string& mode, int concurrency, const RequesterFactory& factory,
                      const std::vector<Query>& queries, const Options& o) {
-  const auto n = static_cast<size_t>(concurrency);
-  std::vector<ThreadResult> results(n);
-  std::atomic<size_t> tickets{0};  // with --requests: counted requests handed out
-  std::latch ready(static_cast<std::ptrdiff_t>(n)), go(1);
-  Clock::time_point measure_from, measure_until;  // written before go, read after
-
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < n; ++t) {
-    threads.emplace_back([&, t] {
-      ThreadResult& r = results[t];
-      // Open connections and databases before the clock starts.
-      std::optional<Requester> send;
-      try {
-        send = factory();
-      } catch (const std::exception& e) {
-        r.first_error = std::string("setup: ") + e.what();
-      }
-      ready.count_down();
-      go.wait();
-      if (!send) return;
-      size_t next = t * queries.size() / n;
-      for (;;) {
-        const Query& q = queries[next++ % queries.size()];
-        const auto t0 = Clock::now();
-        const bool counted = t0 >= measure_from;
-        if (counted) {
-          if (o.requests ? tickets.fetch_add(1) >= o.requests : t0 >= measure_until) break;
-        }
-        const Outcome out = (*send)(q);
-        const auto t1 = Clock::now();
-        if (!counted) continue;
-        ++r.requests;
-        r.last_end = t1;
-        r.bytes += out.bytes;
-        if (out.ok) {
-          r.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-        } else {
-          ++r.errors;  // a failure's latency is left out: a refused connection would flatter the percentiles
-          if (r.first_error.empty()) r.first_error = out.error;
-        }
-      }
-    });
-  }
-  ready.wait();
-  const auto start = Clock::now();
-  measure_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
-  measure_until = measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s));
-  go.count_down();
-  for (auto& th : threads) th.join();
-
+  bench::ClosedLoopOptions loop;
+  loop.concurrency = concurrency;
+  loop.log_size = queries.size();
+  loop.warmup_s = o.warmup_s;
+  loop.duration_s = o.duration_s;
+  loop.requests = o.requests;
+  const bench::ClosedLoopResult r = bench::run_closed_loop(loop, [&]() -> bench::Sender {
+    return [send = factory(), &queries](size_t i) { return send(queries[i]); };
+  });
   LevelStats s;
   s.mode = mode;
   s.concurrency = concurrency;
-  std::vector<double> ms;
-  Clock::time_point last_end = measure_from;
-  for (auto& r : results) {
-    ms.insert(ms.end(), r.ms.begin(), r.ms.end());
-    s.requests += r.requests;
-    s.errors += r.errors;
-    s.bytes += r.bytes;
-    last_end = std::max(last_end, r.last_end);
-    if (s.first_error.empty()) s.first_error = r.first_error;
-  }
-  // Throughput over the time the counted requests actually took, including
-  // the tail of those still in flight when the duration ran out.
-  s.seconds = std::chrono::duration<double>(last_end - measure_from).count();
-  std::sort(ms.begin(), ms.end());
-  s.p50 = percentile(ms, 0.50);
-  s.p95 = percentile(ms, 0.95);
-  s.p99 = percentile(ms, 0.99);
-  s.max = ms.empty() ? 0 : ms.back();
+  s.requests = r.requests;
+  s.errors = r.errors;
+  s.bytes = r.bytes;
+  s.seconds = r.seconds;
+  s.first_error = r.first_error;
+  s.p50 = percentile(r.ms, 0.50);
+  s.p95 = percentile(r.ms, 0.95);
+  s.p99 = percentile(r.ms, 0.99);
+  s.max = r.ms.empty() ? 0 : r.ms.back();
   return s;
 }
 

@@ -29,7 +29,6 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <latch>
 #include <map>
 #include <memory>
 #include <random>
@@ -37,7 +36,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +43,7 @@
 #include <xapian.h>
 
 #include "bench/cli.h"
+#include "bench/closed_loop.h"
 #include "bench/corpus.h"
 #include "bench/query_log.h"
 #include "indexer/document.h"
@@ -820,70 +819,34 @@ Stats run_in_order(Session& session, const std::vector<Query>& queries, Stats s)
 }
 
 // Concurrency N > 1: N threads, each with its own session, round the log
-// from evenly spread starting points, for a fixed time after a warm-up.
+// from evenly spread starting points, for a fixed time after a warm-up
+// (bench/closed_loop.h).
 Stats run_for_duration(const SessionFactory& factory, int concurrency, const std::vector<Query>& queries,
                        const RunOptions& o, Stats s) {
-  struct PerThread {
-    std::vector<double> ms;
-    size_t requests = 0, errors = 0;
-    Clock::time_point last_end{};
-    std::string first_error;
-  };
-  const auto n = static_cast<size_t>(concurrency);
-  std::vector<PerThread> results(n);
-  std::latch ready(static_cast<std::ptrdiff_t>(n)), go(1);
-  Clock::time_point measure_from, measure_until;  // written before go, read after
-  std::vector<std::thread> threads;
-  for (size_t t = 0; t < n; ++t) {
-    threads.emplace_back([&, t] {
-      PerThread& r = results[t];
-      std::unique_ptr<Session> session;
+  bench::ClosedLoopOptions loop;
+  loop.concurrency = concurrency;
+  loop.log_size = queries.size();
+  loop.warmup_s = o.warmup_s;
+  loop.duration_s = o.duration_s;
+  bench::ClosedLoopResult r = bench::run_closed_loop(loop, [&]() -> bench::Sender {
+    std::shared_ptr<Session> session = factory();  // connect before the clock starts
+    return [session, &queries](size_t i) {
+      bench::Outcome out;
       try {
-        session = factory();  // connect before the clock starts
+        session->search(queries[i]);
+        out.ok = true;
       } catch (const std::exception& e) {
-        r.first_error = std::string("setup: ") + e.what();
+        out.error = e.what();
       }
-      ready.count_down();
-      go.wait();
-      if (!session) return;
-      for (size_t next = t * queries.size() / n;; ++next) {
-        const auto t0 = Clock::now();
-        if (t0 >= measure_until) break;
-        const bool counted = t0 >= measure_from;
-        bool ok = true;
-        try {
-          session->search(queries[next % queries.size()]);
-        } catch (const std::exception& e) {
-          ok = false;
-          if (r.first_error.empty()) r.first_error = e.what();
-        }
-        if (!counted) continue;
-        r.last_end = Clock::now();
-        ++r.requests;
-        if (ok) r.ms.push_back(std::chrono::duration<double, std::milli>(r.last_end - t0).count());
-        else ++r.errors;
-      }
-    });
-  }
-  ready.wait();
-  const auto start = Clock::now();
-  measure_from = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.warmup_s));
-  measure_until = measure_from + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.duration_s));
-  go.count_down();
-  for (auto& th : threads) th.join();
-
-  std::vector<double> ms;
-  Clock::time_point last_end = measure_from;
-  for (auto& r : results) {
-    ms.insert(ms.end(), r.ms.begin(), r.ms.end());
-    s.n += r.requests;
-    s.errors += r.errors;
-    last_end = std::max(last_end, r.last_end);
-    if (s.first_error.empty()) s.first_error = r.first_error;
-  }
+      return out;
+    };
+  });
+  s.n += r.requests;
+  s.errors += r.errors;
+  if (s.first_error.empty()) s.first_error = r.first_error;
   s.concurrency = concurrency;
-  s.seconds = std::chrono::duration<double>(last_end - measure_from).count();
-  summarize(ms, s);
+  s.seconds = r.seconds;
+  summarize(r.ms, s);
   return s;
 }
 
