@@ -60,6 +60,9 @@ Options:
   --queries N          queries per class in the query log (default 500; 6 classes)
   --in-process         first run the requests in this process at concurrency 1
                        (Searcher + JSON rendering, no HTTP) and print HTTP/in-process
+  --print-targets      print the log's request targets (/api/search?...), one per
+                       line, and exit: for another client, e.g. wrk with
+                       bench/wrk_log.lua
   -h, --help           show this help
 
 Exit codes: 0 numbers printed (errors are counted, not fatal); 1 the server
@@ -76,6 +79,7 @@ struct Options {
   bool all_facets = true;                  // false: facets= (none) on every request
   size_t per_class = 500;                  // queries per class of the log
   bool in_process = false;                 // also run Searcher directly, concurrency 1
+  bool print_targets = false;              // print the log's targets and exit
 };
 
 // One request of the log, in both forms the two modes need.
@@ -129,6 +133,7 @@ Options parse_options(int argc, char** argv) {
     else if (a == "--warmup") o.warmup_s = parse_number(a, value(), 0);
     else if (a == "--queries") o.per_class = static_cast<size_t>(parse_number(a, value(), 1));
     else if (a == "--in-process") o.in_process = true;
+    else if (a == "--print-targets") o.print_targets = true;
     else if (a == "--facets") {
       const std::string v = value();
       if (v != "none" && v != "all") throw UsageError("--facets wants none or all");
@@ -136,7 +141,7 @@ Options parse_options(int argc, char** argv) {
     } else throw UsageError("unknown argument " + a);
   }
   if (o.db.empty()) throw UsageError("--db DIR is required");
-  if (o.url.empty() && !o.in_process) throw UsageError("--url is required (or --in-process alone)");
+  if (o.url.empty() && !o.in_process && !o.print_targets) throw UsageError("--url is required (or --in-process alone)");
   if (!o.url.empty()) {
     while (o.url.size() > 1 && o.url.back() == '/') o.url.pop_back();
     // httplib::Client takes scheme://host:port and would read a path as part of the port.
@@ -307,8 +312,12 @@ void check_reachable(const std::string& url) {
 }
 
 int run(const Options& o) {
-  if (!o.url.empty()) check_reachable(o.url);
   uint64_t docs = 0;
+  if (o.print_targets) {
+    for (const Query& q : build_queries(o.db, o, docs)) std::printf("%s\n", q.target.c_str());
+    return 0;
+  }
+  if (!o.url.empty()) check_reachable(o.url);
   const auto queries = build_queries(o.db, o, docs);
 
   std::printf("machine: %d CPUs (nproc), %s\n", cpus_available(), cpu_model().c_str());
