@@ -37,11 +37,6 @@ CommonWords& common_words() {
 
 }  // namespace
 
-uint64_t CrossScript::next_id() {
-  static std::atomic<uint64_t> n{1};
-  return n.fetch_add(1);
-}
-
 void CrossScript::load_common_words(const std::string& path) {
   CommonWords& c = common_words();
   std::lock_guard<std::mutex> lock(c.mu);
@@ -73,6 +68,7 @@ bool CrossScript::common(std::string_view w) {
 std::shared_ptr<const CrossScript> CrossScript::build(const Xapian::Database& db) {
   auto out = std::make_shared<CrossScript>();
   try {
+    out->revision_ = db.get_revision();
     for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) {
       const std::string w = *it;
       if (!is_latin(w) || letters(w) < kMinLetters) continue;
@@ -124,20 +120,14 @@ std::vector<std::string> CrossScript::candidates(const analysis::Token& t) const
   std::vector<std::string> out;
   if (t.kind != analysis::TokenKind::word || letters(t.text) < kMinLetters) return out;
   // Transliteration runs ICU's transliterators (a few microseconds a word):
-  // remember each thread's recent words, for this CrossScript only.
-  struct Memo {
-    uint64_t owner = 0;
-    std::unordered_map<std::string, std::vector<std::string>> words;
-  };
-  thread_local Memo memo;
-  if (memo.owner != id_ || memo.words.size() >= 8192) {
-    memo.owner = id_;
-    memo.words.clear();
-  }
-  const std::string key = t.text + '\x1f' + static_cast<char>('0' + static_cast<int>(t.stem_lang));
-  if (auto it = memo.words.find(key); it != memo.words.end()) return it->second;
+  // every thread's words are remembered, for this CrossScript only. (Kept
+  // by each thread, they were worked out again by each of searchd's
+  // workers: cross-script names were a tenth of a search's cost at
+  // concurrency 8, docs/ARCHITECTURE.md.)
+  std::string key = memo_key('c', t);
+  if (auto hit = memo_.find(key)) return std::move(*hit);
   out = transliterate(t);
-  memo.words.emplace(key, out);
+  memo_.put(std::move(key), out);
   return out;
 }
 

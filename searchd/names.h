@@ -8,7 +8,7 @@
 //
 // CrossScript holds the index's Latin words by fold key; built once per index
 // revision from the spelling table (about 0.2 s for 50k Latin words) and
-// shared read-only by all threads.
+// shared by all threads, with what they have worked out for each word.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include <xapian.h>
 
 #include "stemmers/analyzer.h"
+#include "stemmers/shared_memo.h"
 
 namespace letopis::searchd {
 
@@ -44,18 +45,32 @@ class CrossScript {
   // names_only: only where the Latin side is not a common English word
   // (common_words), so that "forum" is not searched as «форум» while
   // "Lavrov" is searched as «Лавров».
+  // remember: known answers for this CrossScript's own database and
+  // revision, so the outcome is kept for every thread (see revision()).
   template <typename Known>
-  std::vector<std::string> alternatives(const analysis::Token& token, Known known, bool names_only = false) const {
+  std::vector<std::string> alternatives(const analysis::Token& token, Known known, bool names_only = false,
+                                        bool remember = false) const {
+    std::string key;
+    if (remember) {
+      key = memo_key(names_only ? 'n' : 'a', token);
+      if (auto hit = memo_.find(key)) return std::move(*hit);
+    }
     std::vector<std::string> out;
     const bool latin = !token.text.empty() && static_cast<unsigned char>(token.text[0]) < 0x80;
-    if (names_only && latin && common(token.text)) return out;
-    for (std::string& w : candidates(token)) {
-      if (out.size() == kMaxAlternatives) break;
-      if (names_only && !latin && common(w)) continue;
-      if (w != token.text && known(w) && std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+    if (!(names_only && latin && common(token.text))) {
+      for (std::string& w : candidates(token)) {
+        if (out.size() == kMaxAlternatives) break;
+        if (names_only && !latin && common(w)) continue;
+        if (w != token.text && known(w) && std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+      }
     }
+    if (remember) memo_.put(std::move(key), out);
     return out;
   }
+
+  // The revision of the database this was built from; 0 for the shared
+  // empty one (no spelling data), whose answers are never remembered.
+  Xapian::rev revision() const { return revision_; }
 
   // Common English words: the lowercase entries of a word list such as
   // Debian's wbritish (/usr/share/dict/british-english), whose capitalised
@@ -68,11 +83,16 @@ class CrossScript {
   size_t keys() const { return by_key_.size(); }
 
  private:
-  std::vector<std::string> candidates(const analysis::Token& token) const;  // memoised per thread
+  std::vector<std::string> candidates(const analysis::Token& token) const;  // remembered in memo_
   std::vector<std::string> transliterate(const analysis::Token& token) const;
+  static std::string memo_key(char kind, const analysis::Token& t) {
+    return std::string(1, kind) + static_cast<char>('0' + static_cast<int>(t.stem_lang)) + t.text;
+  }
   std::unordered_map<std::string, std::vector<std::string>> by_key_;  // fold key -> Latin words
-  uint64_t id_ = next_id();  // keys the per-thread memo (an address may be reused)
-  static uint64_t next_id();
+  Xapian::rev revision_ = 0;
+  // Transliterations, and what alternatives() was asked to remember.
+  static constexpr size_t kMemoEntries = size_t{1} << 15;
+  analysis::SharedMemo<std::vector<std::string>> memo_{kMemoEntries};
 };
 
 }  // namespace letopis::searchd

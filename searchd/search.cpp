@@ -266,8 +266,12 @@ Searcher::Searcher(const std::string& db_path, SearchOptions options) try
     builder_.set_cross_script([this](const analysis::Token& t) {
       std::vector<std::string> out;
       if (cross_mode_ == CrossMode::off) return out;
-      out = CrossScript::get(spelling())->alternatives(t, [this](const std::string& w) { return name_like(w); },
-                                                cross_mode_ == CrossMode::names);
+      const std::shared_ptr<const CrossScript> names = CrossScript::get(spelling());
+      // name_like reads this Searcher's database: its answers hold for every
+      // thread when that is the revision the CrossScript was built from.
+      const bool remember = names->revision() != 0 && !spelling_ && names->revision() == db_.get_revision();
+      out = names->alternatives(t, [this](const std::string& w) { return name_like(w); },
+                                cross_mode_ == CrossMode::names, remember);
       for (const std::string& w : out) {
         if (std::find(cross_script_used_.begin(), cross_script_used_.end(), w) == cross_script_used_.end()) {
           cross_script_used_.push_back(w);

@@ -7,12 +7,15 @@
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 
+#include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "stemmers/kazakh_stemmer.h"
 #include "stemmers/normalize.h"
+#include "stemmers/shared_memo.h"
 
 namespace letopis::analysis {
 namespace {
@@ -376,18 +379,31 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
 
 namespace {
 
+// The stems text stemmers have worked out, one memo per text language,
+// analysis options and size, shared by every stemmer made with those.
+std::shared_ptr<const SharedMemo<std::string>> shared_stems(Lang text_lang, const AnalysisOptions& options,
+                                                            size_t entries) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const SharedMemo<std::string>>> memos;
+  const std::string key = std::string(lang_code(text_lang)) + '\0' + options.to_string() + '\0' + std::to_string(entries);
+  std::lock_guard<std::mutex> lock(mu);
+  auto& memo = memos[key];
+  if (!memo) memo = std::make_shared<const SharedMemo<std::string>>(entries);
+  return memo;
+}
+
 class TextStemmer : public Xapian::StemImplementation {
  public:
   TextStemmer(Lang text_lang, AnalysisOptions options, size_t cache_entries)
-      : text_lang_(text_lang), cache_entries_(cache_entries), options_(options) {}
-  // Snippets ask for every word of every hit's text: the same few thousand
-  // words again and again, so their stems are remembered (bounded).
+      : text_lang_(text_lang), options_(options), stems_(shared_stems(text_lang, options, cache_entries)) {}
+  // Snippets ask for the words of every hit's text that may match: the same
+  // words again and again, on every worker thread, so their stems are
+  // remembered for all of them (bounded). Kept per thread, 4,096 words a
+  // language, a third of the lookups missed under the benchmark's load.
   std::string operator()(const std::string& word) override {
-    auto it = cache_.find(word);
-    if (it != cache_.end()) return it->second;
+    if (auto hit = stems_->find(word)) return std::move(*hit);
     std::string s = analyse(word);
-    if (cache_.size() >= cache_entries_) cache_.clear();
-    cache_.emplace(word, s);
+    stems_->put(word, s);
     return s;
   }
   std::string get_description() const override {
@@ -412,9 +428,8 @@ class TextStemmer : public Xapian::StemImplementation {
   }
 
   Lang text_lang_;
-  size_t cache_entries_;
-  std::unordered_map<std::string, std::string> cache_;
   AnalysisOptions options_;
+  std::shared_ptr<const SharedMemo<std::string>> stems_;
   Xapian::Stem russian_{"russian"};
   Xapian::Stem english_{"english"};
   Xapian::Stem kazakh_ = make_kazakh_stem();
@@ -422,8 +437,8 @@ class TextStemmer : public Xapian::StemImplementation {
 
 }  // namespace
 
-Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options, size_t stem_cache_entries) {
-  return Xapian::Stem(new TextStemmer(text_lang, options, stem_cache_entries));
+Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options, size_t memo_entries) {
+  return Xapian::Stem(new TextStemmer(text_lang, options, memo_entries));
 }
 
 }  // namespace letopis::analysis

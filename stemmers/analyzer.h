@@ -62,12 +62,15 @@ struct AnalysisOptions {
   bool operator==(const AnalysisOptions&) const = default;
 };
 
-// Stems remembered per language by an Analyzer (and by a text stemmer): the
-// indexer's single analyzer per shard sees the whole vocabulary and gains
-// from a large cache; searchd keeps a small one per worker thread and
-// language, so that its memory stays flat under any traffic.
+// Stems remembered per language by an Analyzer: the indexer's single
+// analyzer per shard sees the whole vocabulary and gains from a large cache;
+// searchd keeps a small one per worker thread and language (query words), so
+// that its memory stays flat under any traffic.
 inline constexpr size_t kIndexStemCacheEntries = size_t{1} << 17;
 inline constexpr size_t kServeStemCacheEntries = size_t{1} << 12;
+// Stems remembered by text stemmers (snippets): one bounded memo per text
+// language and analysis options, shared by all threads (stemmers/shared_memo.h).
+inline constexpr size_t kTextStemMemoEntries = size_t{1} << 16;
 
 class Analyzer {
  public:
@@ -109,8 +112,10 @@ const std::unordered_map<std::string_view, std::string_view>& english_irregular_
 // text in text_lang: normalize, pick the stemmer by the word's script, stem
 // (numbers stem to themselves). Give it to MSet::snippet() so that every
 // indexed form of a query word is highlighted. Each returned Stem is
-// thread-compatible: do not share one between threads.
+// thread-compatible: do not share one between threads. The stems it works
+// out are remembered for every stemmer made with the same text language,
+// options and memo_entries, on any thread.
 Xapian::Stem make_text_stemmer(Lang text_lang, AnalysisOptions options = {},
-                               size_t stem_cache_entries = kServeStemCacheEntries);
+                               size_t memo_entries = kTextStemMemoEntries);
 
 }  // namespace letopis::analysis

@@ -2,6 +2,9 @@
 // synonyms off so that only transliteration can cross the scripts.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
 #include "searchd/names.h"
@@ -99,4 +102,37 @@ TEST_CASE("Cyrillic words find Latin spellings by fold key, and short words are 
   CHECK(alts("ab12", analysis::Lang::en).empty());   // not all letters
   const auto gherman = alts("gherman", analysis::Lang::en);
   CHECK(std::find(gherman.begin(), gherman.end(), "герман") != gherman.end());
+}
+
+TEST_CASE("what alternatives() is asked to remember is worked out once for every thread") {
+  Xapian::Database db(index_dir::resolve(names_index().dir.str()));
+  const auto cs = CrossScript::build(db);
+  CHECK(cs->revision() == db.get_revision());
+  analysis::Token t;
+  t.text = "тукумов";
+  t.stem_lang = analysis::Lang::ru;
+  std::atomic<int> asked{0};
+  auto known = [&](const std::string&) {
+    ++asked;
+    return true;
+  };
+  const auto first = cs->alternatives(t, known, false, true);
+  REQUIRE(!first.empty());
+  const int after_first = asked.load();
+  CHECK(after_first > 0);
+  // Another thread asks again: the answer is remembered, known() is not asked.
+  std::vector<std::string> second;
+  std::thread([&] { second = cs->alternatives(t, known, false, true); }).join();
+  CHECK(second == first);
+  CHECK(asked.load() == after_first);
+  // names_only is remembered apart: its answer is its own, whatever the
+  // other mode's was.
+  const auto names = cs->alternatives(t, known, true, true);
+  CHECK(names == cs->alternatives(t, known, true, false));
+  // Without remember, known() is asked again.
+  cs->alternatives(t, known, false, false);
+  CHECK(asked.load() > after_first);
+  // The shared empty CrossScript (no spelling data) says it has no revision,
+  // so Searcher never asks it to remember.
+  CHECK(CrossScript::get(Xapian::Database())->revision() == 0);
 }
