@@ -185,6 +185,22 @@ int SnippetQuery::find(const std::string& stem) const {
   return it == stems_.end() ? -1 : it->second;
 }
 
+int SnippetQuery::stem_of(std::string_view word, const Xapian::Stem& stemmer) const {
+  // Held, the stemmer cannot be freed and another made at its address.
+  if (seen_by_.internal.get() != stemmer.internal.get()) {
+    seen_by_ = stemmer;
+    seen_.clear();
+  }
+  const size_t h = std::hash<std::string_view>()(word);
+  for (const Seen& s : seen_) {
+    if (s.hash == h && s.word == word) return s.stem;
+  }
+  scratch_.assign(word);
+  const int stem = find(stemmer(scratch_));
+  if (seen_.size() < kSeenWords) seen_.push_back({h, scratch_, stem});
+  return stem;
+}
+
 Snippet make_snippet(std::string_view text, size_t length, const SnippetQuery& query, const Xapian::Stem& stemmer,
                      bool more_text) {
   length = std::max<size_t>(length, 1);
@@ -198,7 +214,6 @@ Snippet make_snippet(std::string_view text, size_t length, const SnippetQuery& q
   if (matches.capacity() > (1u << 16)) matches.shrink_to_fit();
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const int32_t n = static_cast<int32_t>(std::min<size_t>(text.size(), INT32_MAX));
-  std::string word;
   std::vector<size_t> last(query.size(), SIZE_MAX);  // where each stem was seen last
   size_t stop_after = SIZE_MAX;
   bool covered = false;
@@ -250,8 +265,7 @@ Snippet make_snippet(std::string_view text, size_t length, const SnippetQuery& q
     const std::string_view w = text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
     words.push_back({static_cast<size_t>(start), static_cast<size_t>(end)});
     if (w.size() > 64 || !query.may_match(h[0], h[1])) continue;
-    word.assign(w);
-    const int stem = query.find(stemmer(word));
+    const int stem = query.stem_of(w, stemmer);
     if (stem < 0) continue;
     matches.push_back({static_cast<size_t>(start), static_cast<size_t>(end), stem});
     // Read on for a few windows past the first match, as snippet() did

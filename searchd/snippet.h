@@ -11,6 +11,7 @@
 // most (weighted) distinct query words, starting at its first match.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -39,11 +40,25 @@ class SnippetQuery {
   bool may_match(uint32_t a, uint32_t b) const;
   // The index of the stem, or -1.
   int find(const std::string& stem) const;
+  // The index of the stem of a word of a text as stemmer analyses it, or -1.
+  // Remembered for this search's words (a page's hits share most of them);
+  // so a SnippetQuery, like a stemmer, is for one thread.
+  int stem_of(std::string_view word, const Xapian::Stem& stemmer) const;
   double weight(int stem) const { return weights_[static_cast<size_t>(stem)]; }
 
  private:
   static uint64_t key(uint32_t a, uint32_t b) { return (static_cast<uint64_t>(a) << 32) | b; }
   void add_head(std::string_view word);
+
+  struct Seen {
+    size_t hash;
+    std::string word;
+    int stem;
+  };
+  static constexpr size_t kSeenWords = 256;  // beyond these, words are stemmed each time
+  mutable Xapian::Stem seen_by_;             // the stemmer seen_ holds words of
+  mutable std::vector<Seen> seen_;
+  mutable std::string scratch_;
 
   std::unordered_map<std::string, int> stems_;
   std::vector<double> weights_;

@@ -123,3 +123,27 @@ TEST_CASE("snippets survive odd text") {
   }
   CHECK(snip("ё Ё ёлка ЁЛКА", {"елка"}, analysis::Lang::ru, 40).html == "ё Ё <mark>ёлка</mark> <mark>ЁЛКА</mark>");
 }
+
+TEST_CASE("a search's snippets remember each word's stem per stemmer, as the stemmer gives it") {
+  // Stems of both a Russian and a Kazakh reading, so that one word of the
+  // text may match under one text language and not the other.
+  std::vector<std::string> ss = stems_of({"бала", "балалар", "встреча", "су"}, analysis::Lang::ru);
+  for (const auto& s : stems_of({"бала", "балалар", "су"}, analysis::Lang::kk)) ss.push_back(s);
+  const SnippetQuery q(stems(ss), Xapian::MSet());
+  const Xapian::Stem ru = analysis::make_text_stemmer(analysis::Lang::ru);
+  const Xapian::Stem kk = analysis::make_text_stemmer(analysis::Lang::kk);
+  const std::vector<std::string> words = {"балалар", "балаларға", "Встречами", "встречи", "судың", "суы", "бал"};
+  bool differ = false;
+  // In turn and again: each answer is what the stemmer itself says, however
+  // the two languages' words were asked before.
+  for (int round = 0; round < 3; ++round) {
+    for (const Xapian::Stem* s : {&ru, &kk, &ru}) {
+      for (const std::string& w : words) {
+        INFO(w << " " << s->get_description());
+        CHECK(q.stem_of(w, *s) == q.find((*s)(w)));
+      }
+    }
+  }
+  for (const std::string& w : words) differ = differ || q.find(ru(w)) != q.find(kk(w));
+  CHECK(differ);  // else this test could not tell the stemmers' memos apart
+}
