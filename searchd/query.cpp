@@ -390,6 +390,9 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
     pq.proximity = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                  Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
                                  ranking_.proximity_weight);
+    for (const Xapian::Query& word : p.sequence) {
+      pq.proximity_words.emplace_back(word.get_unique_terms_begin(), word.get_unique_terms_end());
+    }
   }
   return pq;
 }

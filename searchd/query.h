@@ -41,6 +41,9 @@ struct ParsedQuery {
   Xapian::Query query;             // MatchAll when the text had no words
   Xapian::Query relaxed;           // the same words ORed (for a fallback); may be empty
   Xapian::Query proximity;         // optional boost: adjacent words near each other; may be empty
+  // The terms of each word the proximity boost pairs (its stems), in order:
+  // how many documents it may have to read positions for (Searcher::run).
+  std::vector<std::vector<std::string>> proximity_words;
   analysis::Lang lang = analysis::Lang::unknown;
   bool cyrillic_ambiguous = false;
   bool fallback = false;           // syntax was malformed: searched as plain words

@@ -6,6 +6,7 @@
 #include "searchd/snippet.h"
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -659,10 +660,22 @@ SearchResult Searcher::run(const SearchRequest& req) {
   const bool proximity = !pq.proximity.empty() && sort == Sort::relevance;
   // With facets, every match is visited: the proximity boost then goes in
   // two passes (rerank_by_proximity), on one local database (docids of a
-  // combined or remote one are not its shards' own). Without facets one
-  // pass costs less: at the corpus's size a second Enquire's setup outweighs
-  // what it saves.
-  const bool two_pass = proximity && !defs.empty() && !remote && shards_.count() <= 1;
+  // combined or remote one are not its shards' own). Without facets, so do
+  // queries whose words may all be in more than two_pass_matches documents
+  // (the slowest hundredth of 2-3 word queries): for fewer, one pass costs
+  // less (a second Enquire's setup outweighs what it saves).
+  auto many_matches = [&] {
+    // At most the rarest word's documents match (all words are required);
+    // a word's are at most the sum of its stems'.
+    Xapian::doccount bound = std::numeric_limits<Xapian::doccount>::max();
+    for (const auto& word : pq.proximity_words) {
+      Xapian::doccount n = 0;
+      for (const std::string& t : word) n += db_.get_termfreq(t);
+      bound = std::min(bound, n);
+    }
+    return bound > options_.two_pass_matches;
+  };
+  const bool two_pass = proximity && !remote && shards_.count() <= 1 && (!defs.empty() || many_matches());
   // counts: the pass whose totals and facets are reported (the first).
   auto run_query = [&](Xapian::Query q, Xapian::MSet& counts) {
     attach_spies();

@@ -579,3 +579,27 @@ TEST_CASE("with facets, the proximity boost's second pass ranks and scores as on
   REQUIRE(p2.hits.size() == 3);
   for (size_t i = 0; i < 3; ++i) CHECK(p2.hits[i].id == all.hits[3 + i].id);
 }
+
+TEST_CASE("without facets, a query of common words takes the two passes and ranks as one pass does") {
+  // The sample's words are in few documents: a threshold of 0 makes every
+  // query with a proximity boost take the two passes, one of "never" none.
+  SearchOptions two_opt, one_opt;
+  two_opt.two_pass_matches = 0;
+  one_opt.two_pass_matches = std::numeric_limits<Xapian::doccount>::max();
+  Searcher two_s(sample().path(), two_opt), one_s(sample().path(), one_opt);
+  size_t compared = 0;
+  for (const std::string q : {"водные ресурсы", "water energy security", "Центральной Азии", "встреча министров",
+                              "су ресурстары", "Kazakhstan Uzbekistan"}) {
+    const SearchResult two = two_s.search(request(q, {{"per_page", "20"}, {"facets", ""}}));
+    const SearchResult one = one_s.search(request(q, {{"per_page", "20"}, {"facets", ""}}));
+    INFO(q);
+    REQUIRE(two.hits.size() == one.hits.size());
+    CHECK(two.total == one.total);
+    for (size_t i = 0; i < one.hits.size(); ++i) {
+      CHECK(two.hits[i].id == one.hits[i].id);
+      CHECK(two.hits[i].score == one.hits[i].score);
+    }
+    compared += one.hits.size();
+  }
+  CHECK(compared > 20);
+}
