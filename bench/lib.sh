@@ -5,6 +5,17 @@
 
 me=$(basename "$0")
 
+# warm_index DIR: flushes what earlier steps wrote, then reads the index's
+# tables into the page cache, as a serving machine holds them
+# (docs/OPERATIONS.md), so that latency measured next is neither a cold
+# disk's nor slowed by the write-back of an earlier build.
+warm_index() {
+  local d=$1
+  [[ -e $d/current ]] && d=$d/current/
+  sync
+  find -L "$d" -maxdepth 1 -name '*.glass' -exec cat {} + >/dev/null
+}
+
 # index_dir [GIVEN]: prints the index directory to serve, building one if needed.
 index_dir() {
   if [[ $# -gt 0 ]]; then

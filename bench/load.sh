@@ -43,6 +43,7 @@ exec > >(tee "$out") 2>&1
 
 source bench/lib.sh
 db=$(index_dir "$@")
+warm_index "$db"
 start_searchd "$db" "$searchd_threads"
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

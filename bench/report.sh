@@ -87,6 +87,8 @@ if wanted micro; then
   step "scriptindex baseline"
   bench/scriptindex.sh >"$run/scriptindex.txt" 2>&1 || echo "report.sh: scriptindex.sh failed (see $run/scriptindex.txt)" >&2
   step "search, parsing, snippets, JSON"
+  # shellcheck source=bench/lib.sh
+  (source bench/lib.sh && warm_index "$index")
   "$build/bench/letopis_bench_search" --db "$index" --queries 2000 --benchmark_format=json \
     --benchmark_out="$run/search.json" --benchmark_out_format=json >/dev/null
 fi
@@ -104,6 +106,7 @@ if wanted peers; then
   (
     # shellcheck source=bench/lib.sh
     source bench/lib.sh
+    warm_index "$index"
     start_searchd "$index" 32
     # shellcheck disable=SC2154
     LETOPIS_URL=$url bench/peers.sh "$index"

@@ -136,7 +136,7 @@ if have peers.txt && grep -q '^RESULT' "$run/peers.txt"; then
   echo
   echo "| engine | variant | facet | conc | queries/s | p50 | p95 | p99 | max | hits found (mean) |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-  # peers.sh prints each RESULT line twice (as measured, and in its summary).
+  # peers.sh prints each RESULT and BUILD line twice (as measured, and in its summary).
   awk '$1 == "RESULT" && !seen[$0]++ {
       delete kv
       for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
@@ -147,7 +147,7 @@ if have peers.txt && grep -q '^RESULT' "$run/peers.txt"; then
   echo
   echo "| engine | seconds | MB on disk |"
   echo "|---|---:|---:|"
-  awk '$1 == "BUILD" {
+  awk '$1 == "BUILD" && !seen[$0]++ {
       delete kv
       for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
       printf "| %s | %s | %s |\n", kv["engine"], kv["seconds"], kv["mb"]

@@ -182,6 +182,7 @@ for size in $sizes; do
 
   # 3. In-process latency per query class.
   say "[$size] in-process latency, $queries queries per class"
+  warm_index "$db"
   t=$(now)
   "$scale" latency --db "$db" --queries "$queries" >"$work/$size.latency.tsv"
   latency_s=$(since "$t")
