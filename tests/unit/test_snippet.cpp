@@ -147,3 +147,22 @@ TEST_CASE("a search's snippets remember each word's stem per stemmer, as the ste
   for (const std::string& w : words) differ = differ || q.find(ru(w)) != q.find(kk(w));
   CHECK(differ);  // else this test could not tell the stemmers' memos apart
 }
+
+TEST_CASE("a scraped word with a Latin look-alike letter is marked, as the analyzer found it") {
+  // «вoдные» and «pеcурсы» below carry Latin o, p and c: the analyzer folds
+  // them to Cyrillic, so the article is found for «водные ресурсы».
+  const std::string text = "Эксперты напоминают, что вoдные pеcурсы Сырдарьи формируются за пределами страны.";
+  const Snippet s = snip(text, {"водные", "ресурсы"}, analysis::Lang::ru, 200);
+  INFO(s.html);
+  CHECK(s.html.find("<mark>вoдные</mark>") != std::string::npos);
+  CHECK(s.html.find("<mark>pеcурсы</mark>") != std::string::npos);
+  // And an English word is still marked as before, and a Latin word that
+  // only begins like a Cyrillic stem's look-alikes is not.
+  const Snippet en = snip("Water and bodies of water in the region.", {"water"}, analysis::Lang::en, 200);
+  INFO(en.html);
+  CHECK(en.html.find("<mark>Water</mark>") != std::string::npos);
+  const Snippet mixed = snip("The body of the report: воды мало.", {"вода"}, analysis::Lang::ru, 200);
+  INFO(mixed.html);
+  CHECK(mixed.html.find("<mark>воды</mark>") != std::string::npos);
+  CHECK(mixed.html.find("<mark>body</mark>") == std::string::npos);
+}
