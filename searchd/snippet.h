@@ -34,7 +34,9 @@ class SnippetQuery {
   size_t size() const { return weights_.size(); }
   // Whether a word (as it is in the text) may stem to one of the stems: its
   // first two letters, case-folded, begin one of them (or an English
-  // irregular form of one: "took" for "take").
+  // irregular form of one: "took" for "take"). A Cyrillic letter and its
+  // Latin look-alike compare equal, as the analyzer folds them in a mixed
+  // word («вoдные» with a Latin o).
   bool may_match(std::string_view word) const;
   // The same for a word's first two characters, case-folded (b = 0: none).
   bool may_match(uint32_t a, uint32_t b) const;
