@@ -548,6 +548,22 @@ TEST_CASE("search JSON of real results is the DOM's, byte for byte") {
   }
 }
 
+namespace {
+
+// The proximity boost's two passes against its one: the same hits, in the
+// same order, with the same scores and snippets, and the same total.
+void check_same_hits(const SearchResult& two, const SearchResult& one) {
+  REQUIRE(two.hits.size() == one.hits.size());
+  CHECK(two.total == one.total);
+  for (size_t i = 0; i < one.hits.size(); ++i) {
+    CHECK(two.hits[i].id == one.hits[i].id);
+    CHECK(two.hits[i].score == one.hits[i].score);
+    CHECK(two.hits[i].snippet == one.hits[i].snippet);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("with facets, the proximity boost's second pass ranks and scores as one pass does") {
   // The sample is smaller than the candidate pool, so the two passes (with
   // facets) and the one (without) must agree exactly, scores included.
@@ -559,13 +575,7 @@ TEST_CASE("with facets, the proximity boost's second pass ranks and scores as on
     const SearchResult two = s.search(request(q, {{"per_page", "20"}}));
     const SearchResult one = s.search(request(q, {{"per_page", "20"}, {"facets", ""}}));
     INFO(q);
-    REQUIRE(two.hits.size() == one.hits.size());
-    CHECK(two.total == one.total);
-    for (size_t i = 0; i < one.hits.size(); ++i) {
-      CHECK(two.hits[i].id == one.hits[i].id);
-      CHECK(two.hits[i].score == one.hits[i].score);
-      CHECK(two.hits[i].snippet == one.hits[i].snippet);
-    }
+    check_same_hits(two, one);
     compared += one.hits.size();
     if (one.hits.size() >= 6 && paged.empty()) paged = q;
     CHECK_FALSE(two.facets.empty());
@@ -593,12 +603,7 @@ TEST_CASE("without facets, a query of common words takes the two passes and rank
     const SearchResult two = two_s.search(request(q, {{"per_page", "20"}, {"facets", ""}}));
     const SearchResult one = one_s.search(request(q, {{"per_page", "20"}, {"facets", ""}}));
     INFO(q);
-    REQUIRE(two.hits.size() == one.hits.size());
-    CHECK(two.total == one.total);
-    for (size_t i = 0; i < one.hits.size(); ++i) {
-      CHECK(two.hits[i].id == one.hits[i].id);
-      CHECK(two.hits[i].score == one.hits[i].score);
-    }
+    check_same_hits(two, one);
     compared += one.hits.size();
   }
   CHECK(compared > 20);
