@@ -1,7 +1,6 @@
 #include "searchd/names.h"
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <fstream>
 #include <mutex>

@@ -7,34 +7,10 @@
 
 #include "indexer/schema.h"
 #include "stemmers/analyzer.h"
+#include "stemmers/normalize.h"
 
 namespace letopis::searchd {
 namespace {
-
-// A Cyrillic letter's Latin look-alike (after case folding), or 0: the
-// pairs the analyzer folds inside a mixed word (stemmers/normalize.cpp).
-uint32_t latin_lookalike(uint32_t c) {
-  switch (c) {
-    case 0x0430: return 'a'; case 0x0432: return 'b'; case 0x0441: return 'c';
-    case 0x0435: return 'e'; case 0x043D: return 'h'; case 0x0456: return 'i';
-    case 0x043A: return 'k'; case 0x043C: return 'm'; case 0x043E: return 'o';
-    case 0x0440: return 'p'; case 0x0442: return 't'; case 0x0445: return 'x';
-    case 0x0443: return 'y';
-    default: return 0;
-  }
-}
-
-// A word's character as its head compares it (SnippetQuery::may_match):
-// case-folded, ё as е, and a Cyrillic letter as its Latin look-alike, so
-// that a scraped «вoдные» (a Latin o) begins like the stem «водн», as the
-// analyzer, which folds look-alikes, stems it. A looser filter only means
-// a few more words stemmed.
-uint32_t fold_case(UChar32 c);
-uint32_t fold(UChar32 c) {
-  const uint32_t f = fold_case(c);
-  const uint32_t l = f >= 0x430 ? latin_lookalike(f) : 0;
-  return l ? l : f;
-}
 
 uint32_t fold_case(UChar32 c) {
   // The common scripts without ICU's tables; the rest through them.
@@ -51,6 +27,17 @@ uint32_t fold_case(UChar32 c) {
     c = u_foldCase(c, U_FOLD_CASE_DEFAULT);
   }
   return static_cast<uint32_t>(c == 0x451 ? 0x435 : c);  // ё = е
+}
+
+// A word's character as its head compares it (SnippetQuery::may_match):
+// case-folded, ё as е, and a Cyrillic letter as its Latin look-alike, so
+// that a scraped «вoдные» (a Latin o) begins like the stem «водн», as the
+// analyzer, which folds look-alikes, stems it. A looser filter only means
+// a few more words stemmed.
+uint32_t fold(UChar32 c) {
+  const uint32_t f = fold_case(c);
+  const char32_t l = f >= 0x430 ? analysis::latin_lookalike(f) : 0;  // Latin stays as it is
+  return l ? static_cast<uint32_t>(l) : f;
 }
 
 // A character that is part of a word: a letter, digit or combining mark.

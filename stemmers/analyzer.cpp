@@ -394,8 +394,8 @@ std::shared_ptr<const SharedMemo<std::string>> shared_stems(Lang text_lang, cons
 
 class TextStemmer : public Xapian::StemImplementation {
  public:
-  TextStemmer(Lang text_lang, AnalysisOptions options, size_t cache_entries)
-      : text_lang_(text_lang), options_(options), stems_(shared_stems(text_lang, options, cache_entries)) {}
+  TextStemmer(Lang text_lang, AnalysisOptions options, size_t memo_entries)
+      : text_lang_(text_lang), options_(options), stems_(shared_stems(text_lang, options, memo_entries)) {}
   // Snippets ask for the words of every hit's text that may match: the same
   // words again and again, on every worker thread, so their stems are
   // remembered for all of them (bounded). Kept per thread, 4,096 words a

@@ -89,6 +89,8 @@ void fold_lookalikes(icu::UnicodeString& s, int32_t begin, int32_t end, int cyr,
 
 }  // namespace
 
+char32_t latin_lookalike(char32_t c) { return c > 0xFFFF ? 0 : cyrillic_to_latin(static_cast<char16_t>(c)); }
+
 bool is_kazakh_letter(char32_t c) {
   switch (c) {
     case 0x04D9: case 0x04D8:  // ә

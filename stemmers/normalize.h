@@ -37,4 +37,8 @@ bool is_kazakh_letter(char32_t c);
 bool is_cyrillic(char32_t c);
 bool is_latin_letter(char32_t c);
 
+// The Latin letter a lower-case Cyrillic one looks like (о -> o, р -> p),
+// or 0: the pairs step 4 folds inside a mixed word.
+char32_t latin_lookalike(char32_t c);
+
 }  // namespace letopis::analysis
