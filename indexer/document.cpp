@@ -522,17 +522,21 @@ std::string content_hash(const Article& a) {
   return hex64(h);
 }
 
-void SpellingCounts::add(std::string_view word) {
+uint32_t* SpellingCounts::counter(std::string_view word) {
   size_t chars = 0;
   for (unsigned char c : word) {
     // Letters only (and inner - or '): no model numbers, dates, @handles.
-    if (c < 0x80 && !(c >= 'a' && c <= 'z') && c != '-' && c != '\'') return;
+    if (c < 0x80 && !(c >= 'a' && c <= 'z') && c != '-' && c != '\'') return nullptr;
     if ((c & 0xC0) != 0x80) ++chars;
   }
-  if (chars < kMinChars || chars > kMaxChars) return;
+  if (chars < kMinChars || chars > kMaxChars) return nullptr;
   auto it = counts_.find(word);
-  if (it != counts_.end()) ++it->second;
-  else counts_.emplace(std::string(word), 1);
+  if (it == counts_.end()) it = counts_.emplace(std::string(word), 0).first;
+  return &it->second;
+}
+
+void SpellingCounts::add(std::string_view word) {
+  if (uint32_t* n = counter(word)) ++*n;
 }
 
 void SpellingCounts::merge(const SpellingCounts& other) {
@@ -565,17 +569,29 @@ Xapian::Document DocumentBuilder::build(const Article& a, const std::string& has
       const Token& t = tokens[i];
       if (t.kind == TokenKind::compound) {
         stems[i].clear();
-      } else if (t.stem_lang == Lang::unknown) {
+        continue;
+      }
+      if (t.stem_lang == Lang::unknown) {
         stems[i] = t.text;
-      } else {
-        stems[i] = analyzer_.stem(t.text, t.stem_lang);
-        if (stems[i].empty()) stems[i] = t.text;
+        continue;
       }
-      // Stopwords are never searched, so never worth suggesting.
-      if (spelling_ && t.kind == TokenKind::word && t.stem_lang != Lang::unknown &&
-          !analysis::is_stopword(t.stem_lang, t.text)) {
-        spelling_->add(t.text);
+      auto it = words_.find(std::string_view(t.text));
+      if (it == words_.end() || it->second.stem_lang != t.stem_lang) {
+        WordInfo info{analyzer_.stem(t.text, t.stem_lang), t.stem_lang, nullptr};
+        if (info.stem.empty()) info.stem = t.text;
+        // Stopwords are never searched, so never worth suggesting.
+        if (spelling_ && t.kind == TokenKind::word && !analysis::is_stopword(t.stem_lang, t.text)) {
+          info.spelling = spelling_->counter(t.text);
+        }
+        if (it != words_.end()) {
+          it->second = std::move(info);
+        } else {
+          if (words_.size() >= kMaxWords) words_.clear();
+          it = words_.emplace(t.text, std::move(info)).first;
+        }
       }
+      stems[i] = it->second.stem;
+      if (it->second.spelling) ++*it->second.spelling;
     }
     return end;
   };

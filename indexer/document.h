@@ -29,6 +29,9 @@ class SpellingCounts {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   void add(std::string_view word);
+  // The counter of a word, created at 0; null if the word is not one the
+  // spelling table takes (see add). Stays valid as words are added.
+  uint32_t* counter(std::string_view word);
   // Adds every word seen at least min_count times to db's spelling table,
   // with its count as the frequency; returns how many words it added.
   size_t write(Xapian::WritableDatabase& db, uint32_t min_count) const;
@@ -59,12 +62,26 @@ class DocumentBuilder {
 
   analysis::Analyzer& analyzer() { return analyzer_; }
   // Counts the words of every document built from now on; null stops it.
-  void count_spelling(SpellingCounts* counts) { spelling_ = counts; }
+  void count_spelling(SpellingCounts* counts) {
+    spelling_ = counts;
+    words_.clear();
+  }
 
  private:
   analysis::Analyzer analyzer_;
   EntityExtractor entities_;
   SpellingCounts* spelling_ = nullptr;
+  // What build() works out for a word the first time it meets it: its stem,
+  // and its spelling counter (null if not counted). One lookup per token
+  // instead of one for the stem, one for the stopword list and one for the
+  // counts. Bounded: cleared when full (the counts live in spelling_).
+  struct WordInfo {
+    std::string stem;
+    analysis::Lang stem_lang;
+    uint32_t* spelling;
+  };
+  static constexpr size_t kMaxWords = 1u << 19;
+  std::unordered_map<std::string, WordInfo, SpellingCounts::Hash, std::equal_to<>> words_;
   // Reused between documents.
   std::vector<analysis::Token> title_tokens_, body_tokens_;
   std::vector<std::string> title_stems_, body_stems_;
