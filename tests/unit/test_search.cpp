@@ -365,6 +365,71 @@ TEST_CASE("a single-threaded, a sharded and an incremental build hold the same s
   CHECK(a == spellings(sample().path()));
 }
 
+TEST_CASE("a fresh build keeps each id's last record, within a segment and across segments and merges") {
+  // 300 ids; a third of them come again later with a second text, and a
+  // tenth a third time. Each version has a word of its own.
+  test::TempDir dir;
+  std::string jsonl;
+  std::map<std::string, std::string> last;  // id -> the word of its last version
+  auto record = [&](int id, const std::string& word) {
+    const std::string name = "a" + std::to_string(id);
+    jsonl += R"({"id":")" + name + R"(","lang":"en","title":"Report )" + name + R"(","body":"Ministers met. )" + word +
+             R"( was discussed."})" "\n";
+    last[name] = word;
+  };
+  for (int i = 0; i < 300; ++i) record(i, "alpha");
+  for (int i = 0; i < 300; i += 3) record(i, "bravo");
+  for (int i = 0; i < 300; i += 10) record(i, "delta");
+  // One id repeated at once: both copies in one segment, unless a segment
+  // holds a single article.
+  record(299, "kilo");
+  record(299, "lima");
+  test::write_file(dir.path() / "in.jsonl", jsonl);
+
+  // One article per segment (many merges of 16), one segment for all, and
+  // one thread with one database: the same index.
+  struct Build {
+    const char* name;
+    unsigned jobs;
+    size_t segment_bytes;
+  };
+  std::map<std::string, std::map<std::string, std::string>> bodies;
+  std::map<std::string, std::map<std::string, Xapian::doccount>> freqs;
+  for (const Build& b : {Build{"tiny", 2, 1}, Build{"one", 2, size_t(1) << 30}, Build{"single", 1, 1}}) {
+    IndexOptions opt = test::index_options((dir.path() / b.name).string(), {(dir.path() / "in.jsonl").string()});
+    opt.jobs = b.jobs;
+    opt.segment_bytes = b.segment_bytes;
+    const IndexStats st = run_index(opt);
+    CHECK(st.rejected == 0);
+    Xapian::Database db(index_dir::resolve((dir.path() / b.name).string()));
+    CHECK(db.get_doccount() == 300);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      const Article a = article_from_document(db.get_document(*it));
+      bodies[b.name][a.id] = a.body;
+    }
+    for (const char* w : {"alpha", "bravo", "delta", "kilo", "lima"}) {
+      REQUIRE(DocumentBuilder().analyzer().stem(w, analysis::Lang::en) == w);
+      freqs[b.name][w] = db.get_termfreq(std::string("Z") + w);
+    }
+  }
+  REQUIRE(bodies["tiny"].size() == 300);
+  for (const auto& [id, word] : last) {
+    INFO(id);
+    CHECK(bodies["tiny"][id].find(word) != std::string::npos);
+  }
+  CHECK(bodies["tiny"] == bodies["one"]);
+  CHECK(bodies["tiny"] == bodies["single"]);
+  // Multiples of 10 end with the third version, other multiples of 3 with
+  // the second, a299 with its last; the 179 others keep the first.
+  CHECK(freqs["tiny"]["alpha"] == 179);
+  CHECK(freqs["tiny"]["bravo"] == 90);
+  CHECK(freqs["tiny"]["delta"] == 30);
+  CHECK(freqs["tiny"]["kilo"] == 0);
+  CHECK(freqs["tiny"]["lima"] == 1);
+  CHECK(freqs["tiny"] == freqs["one"]);
+  CHECK(freqs["tiny"] == freqs["single"]);
+}
+
 TEST_CASE("exact_forms=1 indexes body words' exact forms, and exact forms then rank first") {
   test::TempDir dir;
   test::write_file(dir.path() / "in.jsonl",
