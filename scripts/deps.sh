@@ -17,6 +17,7 @@ packages=(
   catch2 libbenchmark-dev
   zlib1g-dev libzstd-dev zstd liblz4-dev
   libxml2-dev
+  libjemalloc-dev
   wbritish
   curl ca-certificates
 )
