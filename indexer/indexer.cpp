@@ -3,14 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 #include <cstdio>
 #include <ctime>
@@ -51,22 +49,10 @@ class Writer {
   // Counts the words of what it indexes into spelling.
   Writer(Xapian::WritableDatabase& db, bool fresh, IndexStats& stats, analysis::AnalysisOptions analysis,
          EntityExtractor entities, SpellingCounts& spelling)
-      : db_(&db), fresh_(fresh), stats_(stats), fingerprint_(entities.fingerprint()),
+      : db_(db), fresh_(fresh), stats_(stats), fingerprint_(entities.fingerprint()),
         builder_(analysis, std::move(entities)) {
     builder_.count_spelling(&spelling);
   }
-
-  // Fresh builds only: what follows goes into db, the next segment of the
-  // same build (segments are merged later, in the order they were begun).
-  void next_segment(Xapian::WritableDatabase& db) {
-    db_ = &db;
-    ++segment_;
-  }
-
-  // Fresh builds only: the ids that a later record repeated in a later
-  // segment, so that an earlier copy is still in its own. Once the segments
-  // are merged in order, each id's last copy is the one to keep.
-  const std::unordered_set<std::string>& repeated() const { return repeated_; }
 
   // Counts the words of what it is given, and writes no documents.
   void spelling_only() { spelling_only_ = true; }
@@ -80,66 +66,41 @@ class Writer {
       stats_.bytes += record_bytes;
       return;
     }
-    if (fresh_) {
-      add_fresh(article, hash);
-    } else {
-      const std::string idterm = schema::id_term(article.id);
-      Xapian::PostingIterator p = db_->postlist_begin(idterm);
-      if (p == db_->postlist_end(idterm)) {
-        db_->add_document(builder_.build(article, hash));
-        ++stats_.added;
-      } else if (db_->get_document(*p).get_value(schema::kSlotHash) == hash) {
-        ++stats_.unchanged;
-        return;
-      } else {
-        db_->replace_document(idterm, builder_.build(article, hash));
-        ++stats_.updated;
+    const std::string idterm = schema::id_term(article.id);
+    bool exists = false;
+    if (!fresh_) {
+      Xapian::PostingIterator p = db_.postlist_begin(idterm);
+      if (p != db_.postlist_end(idterm)) {
+        exists = true;
+        if (db_.get_document(*p).get_value(schema::kSlotHash) == hash) {
+          ++stats_.unchanged;
+          return;
+        }
       }
+    }
+    Xapian::Document doc = builder_.build(article, hash);
+    if (exists) {
+      db_.replace_document(idterm, doc);
+      ++stats_.updated;
+    } else if (fresh_) {
+      // A fresh database needs no lookup of the old hash, but an id that
+      // repeats within the input must still replace, not duplicate.
+      db_.replace_document(idterm, doc);
+      ++stats_.added;
+    } else {
+      db_.add_document(doc);
+      ++stats_.added;
     }
     stats_.bytes += record_bytes;
   }
 
  private:
-  // A fresh build needs no lookup of an old hash, but an id that repeats
-  // within the input must still replace, not duplicate. Asking Xapian
-  // (replace_document by id term) costs a posting-list lookup per article
-  // and finds nothing in earlier segments, so the writer remembers where
-  // each id went, by two independent 64-bit hashes of it.
-  void add_fresh(const Article& article, const std::string& hash) {
-    const IdKey key{fnv1a64(article.id), fnv1a64(article.id, kIdSeed)};
-    Xapian::Document doc = builder_.build(article, hash);
-    auto [it, inserted] = seen_.try_emplace(key, Placed{segment_, 0});
-    if (!inserted && it->second.segment == segment_) {
-      db_->replace_document(it->second.docid, doc);
-    } else {
-      if (!inserted) repeated_.insert(article.id);
-      it->second = Placed{segment_, db_->add_document(doc)};
-    }
-    ++stats_.added;
-  }
-
-  struct Placed {
-    unsigned segment;
-    Xapian::docid docid;
-  };
-  struct IdKey {
-    uint64_t a, b;
-    bool operator==(const IdKey& o) const { return a == o.a && b == o.b; }
-  };
-  struct IdKeyHash {
-    size_t operator()(const IdKey& k) const { return static_cast<size_t>(k.a); }
-  };
-  static constexpr uint64_t kIdSeed = 0x9e3779b97f4a7c15ULL;
-
-  Xapian::WritableDatabase* db_;
+  Xapian::WritableDatabase& db_;
   bool fresh_;
   IndexStats& stats_;
   std::string fingerprint_;
   DocumentBuilder builder_;
   bool spelling_only_ = false;
-  unsigned segment_ = 0;
-  std::unordered_map<IdKey, Placed, IdKeyHash> seen_;
-  std::unordered_set<std::string> repeated_;
 };
 
 // Reads every input in order, counting and logging rejected records.
@@ -304,20 +265,11 @@ void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have
 }
 
 // One shard of a parallel build: a thread that turns batches of articles
-// into documents of its own databases.
-//
-// Xapian's add_document costs grow with what the database holds in memory
-// since its last flush (the inverter's maps of terms and of documents), and
-// a flush into a database that already holds postings rewrites B-tree blocks
-// all over. So each flush closes the database (a segment) and the next
-// articles go into a new one; as in an LSM tree, every kFanIn databases of
-// one level are merged by the compactor into one of the next, which keeps
-// the number of databases (and of open files) that the final merge reads
-// small at any archive size.
+// into documents of its own database.
 class ShardWorker {
  public:
-  ShardWorker(const std::string& dir, size_t segment_bytes, const IndexOptions& opt, const EntityExtractor& entities)
-      : dir_(dir), segment_bytes_(segment_bytes), db_(open_segment()),
+  ShardWorker(const std::string& path, const IndexOptions& opt, const EntityExtractor& entities)
+      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC),
         writer_(db_, true, stats_, opt.analysis, entities, spelling_) {
     thread_ = std::thread([this] { run(); });
   }
@@ -346,47 +298,11 @@ class ShardWorker {
   }
   const IndexStats& stats() const { return stats_; }
   const SpellingCounts& spelling() const { return spelling_; }
-  const std::unordered_set<std::string>& repeated() const { return writer_.repeated(); }
-  // The databases to merge, oldest documents first.
-  std::vector<std::string> databases() const {
-    std::vector<std::string> all;
-    for (auto level = levels_.rbegin(); level != levels_.rend(); ++level) {
-      all.insert(all.end(), level->begin(), level->end());
-    }
-    return all;
-  }
 
  private:
   static constexpr size_t kMaxBatches = 8;
-  static constexpr size_t kFanIn = 16;
+  static constexpr size_t kFlushBytes = 24u << 20;  // per shard; measured: see commit message
   size_t pending_bytes_ = 0;
-
-  Xapian::WritableDatabase open_segment() {
-    fs::create_directories(dir_);
-    current_ = (fs::path(dir_) / ("s" + std::to_string(next_name_++))).string();
-    return Xapian::WritableDatabase(current_, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
-  }
-
-  // Closes the current segment and merges full levels.
-  void close_segment() {
-    db_.commit();
-    db_.close();
-    add_to_level(0, current_);
-  }
-
-  void add_to_level(size_t level, const std::string& path) {
-    if (levels_.size() <= level) levels_.resize(level + 1);
-    levels_[level].push_back(path);
-    if (levels_[level].size() < kFanIn) return;
-    Xapian::Database group;
-    for (const std::string& p : levels_[level]) group.add_database(Xapian::Database(p));
-    const std::string merged = (fs::path(dir_) / ("m" + std::to_string(next_name_++))).string();
-    group.compact(merged);
-    group.close();
-    for (const std::string& p : levels_[level]) fs::remove_all(p);
-    levels_[level].clear();
-    add_to_level(level + 1, merged);
-  }
 
   void run() {
     try {
@@ -402,16 +318,16 @@ class ShardWorker {
         }
         for (const Article& a : batch) {
           writer_.add(a, a.title.size() + a.body.size());
+          // Xapian flushes every 10,000 documents; long articles make that
+          // batch big. Flushing by text volume keeps peak memory flat.
           pending_bytes_ += a.title.size() + a.body.size();
-          if (pending_bytes_ >= segment_bytes_) {
-            close_segment();
-            db_ = open_segment();
-            writer_.next_segment(db_);
+          if (pending_bytes_ >= kFlushBytes) {
+            db_.commit();
             pending_bytes_ = 0;
           }
         }
       }
-      close_segment();
+      db_.commit();
     } catch (...) {
       std::lock_guard<std::mutex> lock(mu_);
       error_ = std::current_exception();
@@ -419,11 +335,6 @@ class ShardWorker {
     }
   }
 
-  std::string dir_;
-  size_t segment_bytes_;
-  unsigned next_name_ = 0;
-  std::string current_;
-  std::vector<std::vector<std::string>> levels_;
   IndexStats stats_;
   SpellingCounts spelling_;
   Xapian::WritableDatabase db_;
@@ -460,13 +371,10 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
   fs::remove_all(shard_dir);
   fs::create_directories(shard_dir);
   SpellingCounts spelling;
-  std::vector<std::string> sources;  // the databases to merge, in order
-  std::unordered_set<std::string> repeated;
   {
     std::vector<std::unique_ptr<ShardWorker>> workers;
     for (unsigned i = 0; i < jobs; ++i) {
-      workers.push_back(std::make_unique<ShardWorker>((shard_dir / std::to_string(i)).string(),
-                                                      std::max<size_t>(opt.segment_bytes, 1), opt, entities));
+      workers.push_back(std::make_unique<ShardWorker>((shard_dir / std::to_string(i)).string(), opt, entities));
     }
     std::vector<std::vector<Article>> batches(jobs);
     constexpr size_t kBatch = 32;
@@ -476,8 +384,8 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
     };
     try {
       reader.read_all([&](Article&& a) {
-        // The same id always goes to the same shard, so that its last
-        // record is the one kept.
+        // The same id always goes to the same shard, so a repeated id
+        // replaces rather than duplicates.
         const unsigned shard = static_cast<unsigned>(fnv1a64(a.id) % jobs);
         batches[shard].push_back(std::move(a));
         if (batches[shard].size() >= kBatch) flush(shard);
@@ -495,13 +403,11 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
       stats.updated += w->stats().updated;
       stats.bytes += w->stats().bytes;
       spelling.merge(w->spelling());
-      repeated.insert(w->repeated().begin(), w->repeated().end());
-      for (const std::string& db : w->databases()) sources.push_back(db);
     }
   }
   // Spelling: counted per shard, summed here so that the threshold applies
-  // to the whole run, then written in parallel into databases of their own,
-  // each its share of the words; the compactor merges spelling tables.
+  // to the whole run, then written in parallel, each shard its share of the
+  // words; the compactor merges the shards' spelling tables.
   {
     std::vector<std::vector<std::pair<std::string, uint32_t>>> parts(jobs);
     spelling.for_each(kMinSpellingCount, [&](const std::string& word, uint32_t count) {
@@ -510,11 +416,9 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
     std::vector<std::thread> writers;
     std::vector<std::exception_ptr> errors(jobs);
     for (unsigned i = 0; i < jobs; ++i) {
-      const std::string path = (shard_dir / ("spelling-" + std::to_string(i))).string();
-      sources.push_back(path);
-      writers.emplace_back([&, i, path] {
+      writers.emplace_back([&, i] {
         try {
-          Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC);
+          Xapian::WritableDatabase db((shard_dir / std::to_string(i)).string(), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
           for (const auto& [word, count] : parts[i]) db.add_spelling(word, count);
           db.commit();
         } catch (...) {
@@ -530,22 +434,14 @@ void build_fresh(const IndexOptions& opt, const std::string& db_path, SourceRead
     for (const auto& p : parts) words += p.size();
     log("spelling: " + std::to_string(words) + " words of " + std::to_string(spelling.size()));
   }
-  log("merging " + std::to_string(sources.size()) + " databases");
-  {
-    Xapian::Database all;
-    for (const std::string& path : sources) all.add_database(Xapian::Database(path));
-    all.compact(db_path);
-  }
+  log("merging " + std::to_string(jobs) + " shards");
+  Xapian::Database shards;
+  for (unsigned i = 0; i < jobs; ++i) shards.add_database(Xapian::Database((shard_dir / std::to_string(i)).string()));
+  shards.compact(db_path);
+  shards.close();
   fs::remove_all(shard_dir);
   {
     Xapian::WritableDatabase db(db_path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-    // An id repeated across segments has a copy in each; the databases were
-    // merged oldest first, so its last document is its last record.
-    for (const std::string& id : repeated) {
-      const std::string idterm = schema::id_term(id);
-      std::vector<Xapian::docid> copies(db.postlist_begin(idterm), db.postlist_end(idterm));
-      for (size_t k = 0; k + 1 < copies.size(); ++k) db.delete_document(copies[k]);
-    }
     set_run_metadata(db, opt, entities);
     db.commit();
     stats.doccount = db.get_doccount();

@@ -26,9 +26,6 @@ struct IndexOptions {
   // Threads for a fresh build (--rebuild or a new index): each builds a
   // shard, and the shards are merged with Xapian's compactor. 0 = one per core.
   unsigned jobs = 0;
-  // A fresh build with more than one job starts a new segment database
-  // after this much article text per job (see ShardWorker in indexer.cpp).
-  size_t segment_bytes = 512u << 10;
   SourceLimits limits;               // per-record size limit
   // Gazetteer and taxonomy (JSON) for people, organisation and topic facets;
   // empty = the default files (see default_config_file). entities = false
