@@ -3,12 +3,14 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <cstdio>
 #include <ctime>
@@ -84,8 +86,17 @@ class Writer {
       ++stats_.updated;
     } else if (fresh_) {
       // A fresh database needs no lookup of the old hash, but an id that
-      // repeats within the input must still replace, not duplicate.
-      db_.replace_document(idterm, doc);
+      // repeats within the input must still replace, not duplicate. Asking
+      // Xapian (replace_document by id term) opens a posting list per
+      // article; the writer remembers each id's docid instead, by two
+      // independent 64-bit hashes of the id.
+      const IdKey key{fnv1a64(article.id), fnv1a64(article.id, kIdSeed)};
+      auto [it, inserted] = docids_.try_emplace(key, 0);
+      if (inserted) {
+        it->second = db_.add_document(doc);
+      } else {
+        db_.replace_document(it->second, doc);
+      }
       ++stats_.added;
     } else {
       db_.add_document(doc);
@@ -95,8 +106,18 @@ class Writer {
   }
 
  private:
+  struct IdKey {
+    uint64_t a, b;
+    bool operator==(const IdKey& o) const { return a == o.a && b == o.b; }
+  };
+  struct IdKeyHash {
+    size_t operator()(const IdKey& k) const { return static_cast<size_t>(k.a); }
+  };
+  static constexpr uint64_t kIdSeed = 0x9e3779b97f4a7c15ULL;
+
   Xapian::WritableDatabase& db_;
   bool fresh_;
+  std::unordered_map<IdKey, Xapian::docid, IdKeyHash> docids_;
   IndexStats& stats_;
   std::string fingerprint_;
   DocumentBuilder builder_;
@@ -269,7 +290,7 @@ void verify_fresh(const std::string& db_path, const IndexStats& stats, bool have
 class ShardWorker {
  public:
   ShardWorker(const std::string& path, const IndexOptions& opt, const EntityExtractor& entities)
-      : db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC),
+      : flush_bytes_(std::max<size_t>(opt.flush_bytes, 1)), db_(path, Xapian::DB_CREATE | Xapian::DB_NO_SYNC),
         writer_(db_, true, stats_, opt.analysis, entities, spelling_) {
     thread_ = std::thread([this] { run(); });
   }
@@ -301,8 +322,8 @@ class ShardWorker {
 
  private:
   static constexpr size_t kMaxBatches = 8;
-  static constexpr size_t kFlushBytes = 24u << 20;  // per shard; measured: see commit message
   size_t pending_bytes_ = 0;
+  const size_t flush_bytes_;
 
   void run() {
     try {
@@ -321,7 +342,7 @@ class ShardWorker {
           // Xapian flushes every 10,000 documents; long articles make that
           // batch big. Flushing by text volume keeps peak memory flat.
           pending_bytes_ += a.title.size() + a.body.size();
-          if (pending_bytes_ >= kFlushBytes) {
+          if (pending_bytes_ >= flush_bytes_) {
             db_.commit();
             pending_bytes_ = 0;
           }

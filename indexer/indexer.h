@@ -26,6 +26,10 @@ struct IndexOptions {
   // Threads for a fresh build (--rebuild or a new index): each builds a
   // shard, and the shards are merged with Xapian's compactor. 0 = one per core.
   unsigned jobs = 0;
+  // A fresh build's threads commit after this much article text each.
+  // Measured: 24 MB beat 8 and 96 MB; ARCHITECTURE.md, "Where a rebuild's
+  // time goes", has why smaller databases merged later do not pay.
+  size_t flush_bytes = 24u << 20;
   SourceLimits limits;               // per-record size limit
   // Gazetteer and taxonomy (JSON) for people, organisation and topic facets;
   // empty = the default files (see default_config_file). entities = false

@@ -365,6 +365,70 @@ TEST_CASE("a single-threaded, a sharded and an incremental build hold the same s
   CHECK(a == spellings(sample().path()));
 }
 
+TEST_CASE("a fresh build keeps each id's last record, before and after a commit, in one thread or several") {
+  // 300 ids; a third of them come again later with a second text, and a
+  // tenth a third time. Each version has a word of its own.
+  test::TempDir dir;
+  std::string jsonl;
+  std::map<std::string, std::string> last;  // id -> the word of its last version
+  auto record = [&](int id, const std::string& word) {
+    const std::string name = "a" + std::to_string(id);
+    jsonl += R"({"id":")" + name + R"(","lang":"en","title":"Report )" + name + R"(","body":"Ministers met. )" + word +
+             R"( was discussed."})" "\n";
+    last[name] = word;
+  };
+  for (int i = 0; i < 300; ++i) record(i, "alpha");
+  for (int i = 0; i < 300; i += 3) record(i, "bravo");
+  for (int i = 0; i < 300; i += 10) record(i, "delta");
+  // One id repeated at once: both copies between the same two commits,
+  // unless every article is committed.
+  record(299, "kilo");
+  record(299, "lima");
+  test::write_file(dir.path() / "in.jsonl", jsonl);
+
+  // A commit after every article, one for all, and one thread: the same index.
+  struct Build {
+    const char* name;
+    unsigned jobs;
+    size_t flush_bytes;
+  };
+  std::map<std::string, std::map<std::string, std::string>> bodies;
+  std::map<std::string, std::map<std::string, Xapian::doccount>> freqs;
+  for (const Build& b : {Build{"each", 3, 1}, Build{"once", 2, size_t(1) << 30}, Build{"single", 1, 1}}) {
+    IndexOptions opt = test::index_options((dir.path() / b.name).string(), {(dir.path() / "in.jsonl").string()});
+    opt.jobs = b.jobs;
+    opt.flush_bytes = b.flush_bytes;
+    const IndexStats st = run_index(opt);
+    CHECK(st.rejected == 0);
+    Xapian::Database db(index_dir::resolve((dir.path() / b.name).string()));
+    CHECK(db.get_doccount() == 300);
+    for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
+      const Article a = article_from_document(db.get_document(*it));
+      bodies[b.name][a.id] = a.body;
+    }
+    for (const char* w : {"alpha", "bravo", "delta", "kilo", "lima"}) {
+      REQUIRE(DocumentBuilder().analyzer().stem(w, analysis::Lang::en) == w);
+      freqs[b.name][w] = db.get_termfreq(std::string("Z") + w);
+    }
+  }
+  REQUIRE(bodies["each"].size() == 300);
+  for (const auto& [id, word] : last) {
+    INFO(id);
+    CHECK(bodies["each"][id].find(word) != std::string::npos);
+  }
+  CHECK(bodies["each"] == bodies["once"]);
+  CHECK(bodies["each"] == bodies["single"]);
+  // Multiples of 10 end with the third version, other multiples of 3 with
+  // the second, a299 with its last; the 179 others keep the first.
+  CHECK(freqs["each"]["alpha"] == 179);
+  CHECK(freqs["each"]["bravo"] == 90);
+  CHECK(freqs["each"]["delta"] == 30);
+  CHECK(freqs["each"]["kilo"] == 0);
+  CHECK(freqs["each"]["lima"] == 1);
+  CHECK(freqs["each"] == freqs["once"]);
+  CHECK(freqs["each"] == freqs["single"]);
+}
+
 TEST_CASE("exact_forms=1 indexes body words' exact forms, and exact forms then rank first") {
   test::TempDir dir;
   test::write_file(dir.path() / "in.jsonl",
