@@ -88,8 +88,8 @@ class Writer {
       // A fresh database needs no lookup of the old hash, but an id that
       // repeats within the input must still replace, not duplicate. Asking
       // Xapian (replace_document by id term) opens a posting list per
-      // article; the writer remembers each id's docid instead, by two
-      // independent 64-bit hashes of the id.
+      // article; the writer remembers each id's docid instead, keyed by two
+      // 64-bit hashes of the id with different seeds (128 bits in all).
       const IdKey key{fnv1a64(article.id), fnv1a64(article.id, kIdSeed)};
       auto [it, inserted] = docids_.try_emplace(key, 0);
       if (inserted) {
