@@ -68,30 +68,13 @@ class Writer {
       stats_.bytes += record_bytes;
       return;
     }
-    const std::string idterm = schema::id_term(article.id);
-    bool exists = false;
-    if (!fresh_) {
-      Xapian::PostingIterator p = db_.postlist_begin(idterm);
-      if (p != db_.postlist_end(idterm)) {
-        exists = true;
-        if (db_.get_document(*p).get_value(schema::kSlotHash) == hash) {
-          ++stats_.unchanged;
-          return;
-        }
-      }
-    }
-    Xapian::Document doc = builder_.build(article, hash);
-    if (exists) {
-      db_.replace_document(idterm, doc);
-      ++stats_.updated;
-    } else if (fresh_) {
+    if (fresh_) {
       // A fresh database needs no lookup of the old hash, but an id that
       // repeats within the input must still replace, not duplicate. Asking
       // Xapian (replace_document by id term) opens a posting list per
-      // article; the writer remembers each id's docid instead, keyed by two
-      // 64-bit hashes of the id with different seeds (128 bits in all).
-      const IdKey key{fnv1a64(article.id), fnv1a64(article.id, kIdSeed)};
-      auto [it, inserted] = docids_.try_emplace(key, 0);
+      // article; the writer remembers each id's docid instead.
+      Xapian::Document doc = builder_.build(article, hash);
+      auto [it, inserted] = docids_.try_emplace(article.id, 0);
       if (inserted) {
         it->second = db_.add_document(doc);
       } else {
@@ -99,25 +82,26 @@ class Writer {
       }
       ++stats_.added;
     } else {
-      db_.add_document(doc);
-      ++stats_.added;
+      const std::string idterm = schema::id_term(article.id);
+      Xapian::PostingIterator p = db_.postlist_begin(idterm);
+      if (p == db_.postlist_end(idterm)) {
+        db_.add_document(builder_.build(article, hash));
+        ++stats_.added;
+      } else if (db_.get_document(*p).get_value(schema::kSlotHash) == hash) {
+        ++stats_.unchanged;
+        return;
+      } else {
+        db_.replace_document(idterm, builder_.build(article, hash));
+        ++stats_.updated;
+      }
     }
     stats_.bytes += record_bytes;
   }
 
  private:
-  struct IdKey {
-    uint64_t a, b;
-    bool operator==(const IdKey& o) const { return a == o.a && b == o.b; }
-  };
-  struct IdKeyHash {
-    size_t operator()(const IdKey& k) const { return static_cast<size_t>(k.a); }
-  };
-  static constexpr uint64_t kIdSeed = 0x9e3779b97f4a7c15ULL;
-
   Xapian::WritableDatabase& db_;
   bool fresh_;
-  std::unordered_map<IdKey, Xapian::docid, IdKeyHash> docids_;
+  std::unordered_map<std::string, Xapian::docid> docids_;  // fresh builds: id -> docid
   IndexStats& stats_;
   std::string fingerprint_;
   DocumentBuilder builder_;
