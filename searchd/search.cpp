@@ -527,6 +527,60 @@ SearchResult Searcher::answer(const SearchRequest& req) {
 
 namespace {
 
+// BM25 with Xapian's default parameters but k3 = 0: a word weighs the same
+// however often the query repeats it. With k3 = 1 the proximity boost, which
+// repeats each word's stems, raised their weight by a third (a half for a
+// word in two pairs) against the title and exact-form terms; with k3 = 0 a
+// full query's weight is exactly the first pass's plus the boost, which the
+// two passes of Searcher::run rely on. The judged sets score the same to
+// four decimals either way.
+constexpr double kBm25K1 = 1;
+Xapian::BM25Weight bm25() { return Xapian::BM25Weight(kBm25K1, 0, 0, 0.5, 0.5); }
+
+// The most proximity boost a document can gain (Searcher::run): the boost is
+// proximity_weight x the BM25 weights of the stems of each pair of adjacent
+// words that stand near each other, a word in two pairs counting twice; a
+// term's BM25 weight is at most (k1 + 1) x its idf. A rare stem (the Kazakh
+// reading of a Russian word, in a mostly Russian archive) would loosen the
+// bound for every document: its few documents are read instead, and it
+// counts only for them.
+class ProximityBound {
+ public:
+  ProximityBound(const Xapian::Database& db, const std::vector<std::vector<std::string>>& words, double weight) {
+    const double docs = db.get_doccount();
+    for (size_t i = 0; i < words.size(); ++i) {
+      const double pairs = (i > 0 ? 1 : 0) + (i + 1 < words.size() ? 1 : 0);
+      for (const std::string& t : words[i]) {
+        const Xapian::doccount tf = db.get_termfreq(t);
+        if (tf == 0) continue;
+        // Xapian's BM25 idf (BM25Weight::init, no relevance set).
+        double tw = (docs - tf + 0.5) / (tf + 0.5);
+        if (tw < 2) tw = tw * 0.5 + 1;
+        const double w = weight * pairs * (kBm25K1 + 1) * std::log(tw);
+        if (tf > kRare) {
+          common_ += w;
+          continue;
+        }
+        std::vector<Xapian::docid> ids;
+        for (auto it = db.postlist_begin(t); it != db.postlist_end(t); ++it) ids.push_back(*it);
+        rare_.emplace_back(w, std::move(ids));
+      }
+    }
+  }
+  double operator()(Xapian::docid did) const {
+    double b = common_;
+    for (const auto& [w, ids] : rare_) {
+      if (std::binary_search(ids.begin(), ids.end(), did)) b += w;
+    }
+    return b;
+  }
+
+ private:
+  static constexpr Xapian::doccount kRare = 256;
+  double common_ = 0;
+  std::vector<std::pair<double, std::vector<Xapian::docid>>> rare_;  // docids ascending, as a postlist
+};
+
 // The documents of a sorted list of docids, with no weight: a boolean
 // filter on exactly those documents of one local database.
 class DocidSource : public Xapian::PostingSource {
@@ -558,18 +612,16 @@ class DocidSource : public Xapian::PostingSource {
 // visited: for common words at a million articles, that was most of a
 // search (all-facets p99 52 ms; 44 ms in two passes). So the first pass
 // ranks and counts without it, keeping kProximityPool candidates beyond the
-// page; the second runs the full query, boost included, on those
-// candidates alone. The boost is a tenth of a pair's weight, so a document
+// page; the second runs the full query, boost included, on those of them
+// the boost could lift onto the page (Searcher::run, ProximityBound), and
+// on those alone. The boost is a tenth of a pair's weight, so a document
 // outside the pool seldom reaches the page: on the judged sets, MRR@10 is
 // the same on ria-subtitle and xquad, and 0.7499 against 0.7518 on kazqad.
-Xapian::MSet Searcher::rerank_by_proximity(const Xapian::MSet& candidates, const Xapian::Query& full,
+Xapian::MSet Searcher::rerank_by_proximity(std::vector<Xapian::docid> ids, const Xapian::Query& full,
                                            Xapian::doccount first, Xapian::doccount count) {
-  std::vector<Xapian::docid> ids;
-  ids.reserve(candidates.size());
-  for (auto it = candidates.begin(); it != candidates.end(); ++it) ids.push_back(*it);
   std::sort(ids.begin(), ids.end());
   Xapian::Enquire second(db_);
-  second.set_weighting_scheme(Xapian::BM25Weight());
+  second.set_weighting_scheme(bm25());
   second.set_time_limit(options_.time_limit_seconds);
   second.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full,
                                  Xapian::Query((new DocidSource(std::move(ids)))->release())));
@@ -601,7 +653,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
   if (!req.sort_given && !pq.has_words) sort = Sort::date_desc;  // browsing: newest first
 
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  enquire.set_weighting_scheme(bm25());
   if (sort == Sort::date_desc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   if (sort == Sort::date_asc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
   // Exact ties in weight (entity and filter-only matches score alike) go by
@@ -692,7 +744,20 @@ SearchResult Searcher::run(const SearchRequest& req) {
     }
     enquire.set_query(filtered(with(q, boost_recent)));
     counts = enquire.get_mset(0, first + req.per_page + kProximityPool, check);
-    return rerank_by_proximity(counts, filtered(with(with(q, pq.proximity), boost_recent)), first, req.per_page);
+    // A candidate can reach the page only if its boost may lift it to the
+    // page's last weight: every boost is at least zero, so the last weight of
+    // the final page is at least the first pass's. The others are left out
+    // (the pool is then often a handful), and the page is the same as one
+    // pass would give, unless the pool's edge was in reach too.
+    const Xapian::doccount last = first + req.per_page;
+    const double floor = counts.size() >= last ? counts[last - 1].get_weight() : 0;
+    const ProximityBound bound(db_, pq.proximity_words, options_.ranking.proximity_weight);
+    std::vector<Xapian::docid> ids;
+    for (auto it = counts.begin(); it != counts.end(); ++it) {
+      if (counts.size() < last || it.get_weight() + bound(*it) >= floor - 1e-9) ids.push_back(*it);
+    }
+    return rerank_by_proximity(std::move(ids), filtered(with(with(q, pq.proximity), boost_recent)), first,
+                               req.per_page);
   };
 
   Xapian::MSet counted;
