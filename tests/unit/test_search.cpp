@@ -333,6 +333,30 @@ TEST_CASE("people, organisations and topics from the gazetteer and taxonomy are 
   }
 }
 
+TEST_CASE("a searcher sees each incremental commit at its next reopen") {
+  test::TempDir dir;
+  const std::string idx = (dir.path() / "idx").string();
+  auto add = [&](const std::string& id, const std::string& word) {
+    const auto in = dir.path() / (id + ".jsonl");
+    test::write_file(in, R"({"id":")" + id + R"(","lang":"en","title":"Forum )" + word + R"(","body":"Talks."})" "\n");
+    run_index(test::index_options(idx, {in.string()}));
+  };
+  add("r1", "alphaword");
+  Searcher searcher(index_dir::resolve(idx));
+  CHECK(searcher.search(request("alphaword")).hits.size() == 1);
+  searcher.reopen();  // nothing new: the open revision is kept
+  CHECK(searcher.search(request("alphaword")).hits.size() == 1);
+  // Two commits in a row, each seen at the next reopen, not before.
+  for (const std::string word : {"betaword", "gammaword"}) {
+    add("r-" + word, word);
+    CHECK(searcher.search(request(word)).hits.empty());
+    searcher.reopen();
+    INFO(word);
+    CHECK(searcher.search(request(word)).hits.size() == 1);
+  }
+  CHECK(searcher.database().get_doccount() == 3);
+}
+
 TEST_CASE("pruning deletes articles gone from a full dump, and refuses a truncated one") {
   test::TempDir dir;
   std::string dump;
