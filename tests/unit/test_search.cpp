@@ -243,25 +243,37 @@ TEST_CASE("an incremental run refuses to mix analysis options") {
   CHECK(run_index(opt).added > 0);
 }
 
-TEST_CASE("adjacent query words rank above the same words far apart") {
-  test::TempDir dir;
+namespace {
+
+// Two reports of a visit that both mention water and security: "apart"
+// far apart, "near" side by side, its body ending in near_tail; and, given
+// more_jsonl, more records. Returns the index's database path.
+std::string index_water_security(const test::TempDir& dir, const std::string& near_tail,
+                                 const std::string& more_jsonl = "") {
   const std::string filler = " The delegation also visited schools, a hospital and the city museum, "
                              "and spoke with students about their studies and plans.";
   test::write_file(dir.path() / "in.jsonl",
                    R"({"id":"apart","lang":"en","title":"Regional visit","body":"Water was discussed first.)" + filler +
                        R"( Security came at the end."})" "\n"
                        R"({"id":"near","lang":"en","title":"Regional visit","body":"Water security was discussed first.)" + filler +
-                       R"( The end."})" "\n");
-  IndexOptions opt = test::index_options(dir.str(), {(dir.path() / "in.jsonl").string()});
-  run_index(opt);
-  Searcher s(index_dir::resolve(dir.str()));
+                       " " + near_tail + R"("})" "\n" + more_jsonl);
+  run_index(test::index_options(dir.str(), {(dir.path() / "in.jsonl").string()}));
+  return index_dir::resolve(dir.str());
+}
+
+}  // namespace
+
+TEST_CASE("adjacent query words rank above the same words far apart") {
+  test::TempDir dir;
+  const std::string path = index_water_security(dir, "The end.");
+  Searcher s(path);
   const SearchResult r = s.search(request("water security"));
   REQUIRE(r.hits.size() == 2);
   CHECK(r.hits[0].id == "near");
   // The control: without the proximity boost the order is not decided by it.
   SearchOptions flat;
   flat.ranking.proximity_weight = 0;
-  Searcher s2(index_dir::resolve(dir.str()), flat);
+  Searcher s2(path, flat);
   const SearchResult r2 = s2.search(request("water security"));
   REQUIRE(r2.hits.size() == 2);
   CHECK(r2.hits[0].score - r2.hits[1].score < r.hits[0].score - r.hits[1].score);
@@ -272,17 +284,9 @@ TEST_CASE("the proximity boost's second pass still finds a hit that only the boo
   // words side by side and leads with it. On a page of one, the first
   // pass ranks "apart" first: the second must still read "near".
   test::TempDir dir;
-  const std::string filler = " The delegation also visited schools, a hospital and the city museum, "
-                             "and spoke with students about their studies and plans.";
-  test::write_file(dir.path() / "in.jsonl",
-                   R"({"id":"apart","lang":"en","title":"Regional visit","body":"Water was discussed first.)" + filler +
-                       R"( Security came at the end."})" "\n"
-                       R"({"id":"near","lang":"en","title":"Regional visit","body":"Water security was discussed first.)" + filler +
-                       R"( The talks lasted until the end of the long day."})" "\n"
-                       R"({"id":"other","lang":"en","title":"Museum","body":"The city museum opened a new hall."})" "\n");
-  IndexOptions opt = test::index_options(dir.str(), {(dir.path() / "in.jsonl").string()});
-  run_index(opt);
-  const std::string path = index_dir::resolve(dir.str());
+  const std::string path = index_water_security(
+      dir, "The talks lasted until the end of the long day.",
+      R"({"id":"other","lang":"en","title":"Museum","body":"The city museum opened a new hall."})" "\n");
   auto first_of = [&](const SearchOptions& o, const std::string& facets) {
     Searcher s(path, o);
     const SearchResult r = s.search(request("water security", {{"per_page", "1"}, {"facets", facets}}));
