@@ -79,7 +79,7 @@ void BM_XapianSameQuery(benchmark::State& state, size_t cls) {
   const auto& qc = g_log[cls];
   searchd::QueryBuilder builder(g_options.ranking);
   Xapian::Enquire enquire(g_searcher->database());
-  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  enquire.set_weighting_scheme(searchd::bm25_weight());  // the same weighting as Searcher
   std::vector<std::string> texts;
   for (const auto& p : qc.queries) texts.push_back(searchd::parse_search_request(p).q);
   std::vector<double> ms;

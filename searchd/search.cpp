@@ -526,16 +526,19 @@ SearchResult Searcher::answer(const SearchRequest& req) {
 }
 
 namespace {
+constexpr double kBm25K1 = 1;  // Xapian's default k1
+}  // namespace
 
-// BM25 with Xapian's default parameters but k3 = 0: a word weighs the same
-// however often the query repeats it. With k3 = 1 the proximity boost, which
+// Xapian's default parameters but k3 = 0: a word weighs the same however
+// often the query repeats it. With k3 = 1 the proximity boost, which
 // repeats each word's stems, raised their weight by a third (a half for a
 // word in two pairs) against the title and exact-form terms; with k3 = 0 a
 // full query's weight is exactly the first pass's plus the boost, which the
 // two passes of Searcher::run rely on. The judged sets score the same to
 // four decimals either way.
-constexpr double kBm25K1 = 1;
-Xapian::BM25Weight bm25() { return Xapian::BM25Weight(kBm25K1, 0, 0, 0.5, 0.5); }
+Xapian::BM25Weight bm25_weight() { return Xapian::BM25Weight(kBm25K1, 0, 0, 0.5, 0.5); }
+
+namespace {
 
 // The most proximity boost a document can gain (Searcher::run): the boost is
 // proximity_weight x the BM25 weights of the stems of each pair of adjacent
@@ -621,7 +624,7 @@ Xapian::MSet Searcher::rerank_by_proximity(std::vector<Xapian::docid> ids, const
                                            Xapian::doccount first, Xapian::doccount count) {
   std::sort(ids.begin(), ids.end());
   Xapian::Enquire second(db_);
-  second.set_weighting_scheme(bm25());
+  second.set_weighting_scheme(bm25_weight());
   second.set_time_limit(options_.time_limit_seconds);
   second.set_query(Xapian::Query(Xapian::Query::OP_FILTER, full,
                                  Xapian::Query((new DocidSource(std::move(ids)))->release())));
@@ -653,7 +656,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
   if (!req.sort_given && !pq.has_words) sort = Sort::date_desc;  // browsing: newest first
 
   Xapian::Enquire enquire(db_);
-  enquire.set_weighting_scheme(bm25());
+  enquire.set_weighting_scheme(bm25_weight());
   if (sort == Sort::date_desc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
   if (sort == Sort::date_asc) enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
   // Exact ties in weight (entity and filter-only matches score alike) go by
@@ -852,7 +855,7 @@ std::optional<std::vector<Hit>> Searcher::related(const std::string& id, size_t 
     Xapian::Query q(Xapian::Query::OP_OR, parts.begin(), parts.end());
     q = Xapian::Query(Xapian::Query::OP_AND_NOT, q, Xapian::Query(idterm));
     enquire.set_query(q);
-    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    enquire.set_weighting_scheme(bm25_weight());
     enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);  // ties as in search()
     enquire.set_time_limit(options_.time_limit_seconds);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(count));

@@ -94,6 +94,10 @@ struct SearchOptions {
   ShardOptions shards;              // an index split into shards (searchd/shards.h)
 };
 
+// Letopis's BM25 (search.cpp says why k3 = 0): the weighting of every
+// search, and of a benchmark that compares Xapian alone with one.
+Xapian::BM25Weight bm25_weight();
+
 class Searcher {
  public:
   // Opens the index at a resolved database path (see index_dir::resolve):
