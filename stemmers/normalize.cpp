@@ -139,7 +139,13 @@ void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
         c = u;
       }
     }
-    const bool letter = i < len && (is_cyrillic(c) || is_latin_letter(c) || u_isalpha(c));
+    // A run is what word breaking keeps together (letters of class ALetter):
+    // an ideograph or kana is a word of its own, so a run that went across
+    // one would fold look-alikes by letters of another word, and a token's
+    // own normalization would fold them back (found by fuzz_analyzer:
+    // «года» + an ideograph + "doaaaa…" gave the token «гoдa», Latin o, a).
+    const bool letter = i < len && (is_cyrillic(c) || is_latin_letter(c) ||
+                                    (u_isalpha(c) && u_getIntPropertyValue(c, UCHAR_WORD_BREAK) == U_WB_ALETTER));
     if (letter) {
       if (run_begin < 0) {
         run_begin = i;
