@@ -54,7 +54,13 @@ std::string Metrics::render() const {
        "letopis_index_age_seconds " << age_ << "\n"
        "# HELP letopis_index_reloads_total Times a new index or revision was picked up.\n"
        "# TYPE letopis_index_reloads_total counter\n"
-       "letopis_index_reloads_total " << reloads_.load() << '\n';
+       "letopis_index_reloads_total " << reloads_.load() << "\n"
+       "# HELP letopis_http_connections Open HTTP connections, queued or held by a thread (idle keep-alive too).\n"
+       "# TYPE letopis_http_connections gauge\n"
+       "letopis_http_connections " << connections_.load() << "\n"
+       "# HELP letopis_http_threads HTTP worker threads, busy or waiting.\n"
+       "# TYPE letopis_http_threads gauge\n"
+       "letopis_http_threads " << threads_.load() << '\n';
   return o.str();
 }
 

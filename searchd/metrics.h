@@ -17,6 +17,10 @@ class Metrics {
   void observe(const std::string& route, int status, double seconds);
   void reloaded() { reloads_.fetch_add(1); }
   void set_index(uint64_t doccount, uint64_t revision, double age_seconds);
+  // The HTTP layer's connections (queued or being served, idle keep-alive
+  // ones included) and its worker threads, as they open and close.
+  void connections(int64_t delta) { connections_.fetch_add(delta); }
+  void threads(int64_t delta) { threads_.fetch_add(delta); }
   // The exposition text; "letopis_" prefixes every metric.
   std::string render() const;
 
@@ -29,6 +33,7 @@ class Metrics {
   std::map<std::string, std::array<uint64_t, kBuckets.size() + 1>> buckets_;  // per route, +Inf last
   std::map<std::string, double> sum_;
   std::atomic<uint64_t> reloads_{0};
+  std::atomic<int64_t> connections_{0}, threads_{0};
   uint64_t doccount_ = 0, revision_ = 0;
   double age_ = 0;
 };

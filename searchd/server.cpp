@@ -24,17 +24,24 @@ namespace {
 // Database on its first search.
 class ElasticPool : public httplib::TaskQueue {
  public:
-  ElasticPool(size_t core, size_t max, std::chrono::seconds idle) : core_(core), max_(std::max(core, max)), idle_(idle) {
+  ElasticPool(size_t core, size_t max, std::chrono::seconds idle, Metrics& metrics)
+      : core_(core), max_(std::max(core, max)), idle_(idle), metrics_(metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     for (size_t i = 0; i < core_; ++i) spawn_locked(true);
   }
   ~ElasticPool() override { shutdown(); }
 
+  // httplib enqueues one job per accepted connection, which serves it
+  // until it closes.
   void enqueue(std::function<void()> fn) override {
     std::list<std::thread> done;
+    metrics_.connections(+1);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      jobs_.push_back(std::move(fn));
+      jobs_.push_back([this, fn = std::move(fn)] {
+        fn();
+        metrics_.connections(-1);
+      });
       if (waiting_ < jobs_.size() && threads_ < max_) spawn_locked(false);
       else ready_.notify_one();
       done.swap(finished_);
@@ -66,6 +73,7 @@ class ElasticPool : public httplib::TaskQueue {
  private:
   void spawn_locked(bool core) {
     ++threads_;
+    metrics_.threads(+1);
     running_.emplace_back();
     auto self = std::prev(running_.end());
     *self = std::thread([this, core, self] { work(core, self); });
@@ -87,12 +95,14 @@ class ElasticPool : public httplib::TaskQueue {
       lock.lock();
     }
     --threads_;
+    metrics_.threads(-1);
     // Another thread joins this one; a stopping pool joins them all.
     if (!stopping_) finished_.splice(finished_.end(), running_, self);
   }
 
   const size_t core_, max_;
   const std::chrono::seconds idle_;
+  Metrics& metrics_;
   std::mutex mu_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> jobs_;
@@ -134,8 +144,8 @@ Server::Server(Service& service, ServerConfig cfg) : impl_(std::make_unique<Impl
   auto& http = impl_->http;
   const size_t threads = static_cast<size_t>(impl_->cfg.threads > 0 ? impl_->cfg.threads : 8);
   const size_t max_connections = static_cast<size_t>(std::max(impl_->cfg.max_connections, impl_->cfg.threads));
-  http.new_task_queue = [threads, max_connections] {
-    return new ElasticPool(threads, max_connections, std::chrono::seconds(30));
+  http.new_task_queue = [threads, max_connections, &metrics = service.metrics()] {
+    return new ElasticPool(threads, max_connections, std::chrono::seconds(30), metrics);
   };
   // Without TCP_NODELAY every response waits for the client's delayed ACK
   // (40 ms on Linux); see ../shared/DEBIAN-NOTES.md.

@@ -183,6 +183,11 @@ TEST_CASE("metrics count requests in the Prometheus format") {
   CHECK(res->status == 200);
   CHECK(res->body.find("letopis_requests_total{route=\"search\",status=\"200\"}") != std::string::npos);
   CHECK(res->body.find("letopis_index_documents ") != std::string::npos);
+  // This request's own connection is open while the gauge is read.
+  const size_t at = res->body.find("\nletopis_http_connections ");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stol(res->body.substr(at + 26)) >= 1);
+  CHECK(res->body.find("\nletopis_http_threads ") != std::string::npos);
 }
 
 TEST_CASE("searchd shuts down cleanly on SIGTERM") {
