@@ -79,7 +79,9 @@ Commands:
   run --engine xapian|sphinx|pg|letopis --queries FILE [options]
       Runs the query log and prints RESULT lines and a table.
         --variant LIST       xapian: bm25; sphinx: default,bm25f; pg: ts_rank;
-                             letopis: inproc (needs --db), http (needs --url)
+                             letopis: inproc (needs --db), http and
+                             http-nosnip (need --url; the latter asks for
+                             format=csv: the same hits, no snippets)
                              (default: every variant the options allow)
         --facet LIST         none, year or both: none,year (default none)
         --concurrency LIST   1 runs the log once in order after an untimed
@@ -714,36 +716,41 @@ class LetopisSession final : public Session {
 };
 
 // A running letopis-searchd, one keep-alive connection (as bench/load.cpp).
+// Without snippets, it asks for format=csv: the same hits and stored fields
+// without the snippets, nearer to what Sphinx and raw Xapian return (ids).
 class LetopisHttpSession final : public Session {
  public:
-  LetopisHttpSession(const std::string& url, bool year_facet) : cli_(url), year_facet_(year_facet) {
+  LetopisHttpSession(const std::string& url, bool year_facet, bool snippets = true)
+      : cli_(url), year_facet_(year_facet), snippets_(snippets) {
     cli_.set_keep_alive(true);
     cli_.set_tcp_nodelay(true);  // else every response waits for a delayed ACK (DEBIAN-NOTES.md)
     cli_.set_url_encode(false);  // the target is percent-encoded already
     cli_.set_connection_timeout(5, 0);
     cli_.set_read_timeout(30, 0);
   }
-  void search(const Query& q) override { get(q); }
+  void search(const Query& q) override { get(q, snippets_); }
+  // Counted from the JSON answer, which has the total.
   Probe probe(const Query& q) override {
-    const auto j = nlohmann::json::parse(get(q));
+    const auto j = nlohmann::json::parse(get(q, true));
     return {j.at("hits").size(), j.at("total").get<uint64_t>()};
   }
 
  private:
-  std::string get(const Query& q) {
+  std::string get(const Query& q, bool snippets) {
     std::string target = "/api/search";
     char sep = '?';
     for (const auto& [k, v] : letopis_params(q, year_facet_)) {
       target += sep + searchd::url_encode(k) + "=" + searchd::url_encode(v);
       sep = '&';
     }
+    if (!snippets) target += "&format=csv";
     auto res = cli_.Get(target.c_str());
     if (!res) throw std::runtime_error("letopis-searchd: " + httplib::to_string(res.error()));
     if (res->status != 200) throw std::runtime_error("letopis-searchd: HTTP " + std::to_string(res->status) + ": " + res->body.substr(0, 200));
     return std::move(res->body);
   }
   httplib::Client cli_;
-  bool year_facet_;
+  bool year_facet_, snippets_;
 };
 
 // ---------------------------------------------------------------- measuring
@@ -886,7 +893,7 @@ std::vector<std::string> default_variants(const RunOptions& o) {
   if (o.engine == "pg") return {"ts_rank"};
   std::vector<std::string> v;
   if (!o.letopis_db.empty()) v.push_back("inproc");
-  if (!o.url.empty()) v.push_back("http");
+  if (!o.url.empty()) v.insert(v.end(), {"http", "http-nosnip"});
   return v;
 }
 
@@ -908,11 +915,13 @@ SessionFactory make_factory(const RunOptions& o, const std::string& variant, boo
     if (o.letopis_db.empty()) throw UsageError("--db DIR is required for letopis inproc");
     return [db = index_dir::resolve(o.letopis_db), year] { return std::make_unique<LetopisSession>(db, year); };
   }
-  if (variant == "http") {
-    if (o.url.empty()) throw UsageError("--url is required for letopis http");
-    return [url = o.url, year] { return std::make_unique<LetopisHttpSession>(url, year); };
+  if (variant == "http" || variant == "http-nosnip") {
+    if (o.url.empty()) throw UsageError("--url is required for letopis " + variant);
+    return [url = o.url, year, snippets = variant == "http"] {
+      return std::make_unique<LetopisHttpSession>(url, year, snippets);
+    };
   }
-  throw UsageError("letopis variants are inproc and http, not " + variant);
+  throw UsageError("letopis variants are inproc, http and http-nosnip, not " + variant);
 }
 
 // Runs every variant x facet x concurrency level; prints RESULT lines as

@@ -199,6 +199,13 @@ if have peers.txt && grep -q '^RESULT' "$run/peers.txt"; then
   echo "What each engine does per query differs: raw Xapian and Sphinx return document ids; PostgreSQL ranks with"
   echo "\`ts_rank\`; Letopis parses and analyses the query (both Russian and Kazakh stems for Cyrillic), boosts titles,"
   echo "exact forms and proximity, reads each hit's stored fields and makes its snippet, and over HTTP renders JSON."
+  ln50=$(peer letopis http-nosnip none 1 p50); ln99=$(peer letopis http-nosnip none 1 p99)
+  ln8=$(peer letopis http-nosnip none 8 qps)
+  if [[ -n $ln50 ]]; then
+    echo "Without snippets (variant \`http-nosnip\`, \`format=csv\`: the same hits and stored fields), Letopis over HTTP"
+    echo "took p50 $ln50 ms ($(ratio "$ln50" "$sp50")× Sphinx's) and p99 $ln99 ms ($(ratio "$ln99" "$sp99")×) at concurrency 1,"
+    echo "and served $ln8 queries/s at concurrency 8 ($(ratio "$ln8" "$sp8")×). Not a target: a visitor's page has snippets."
+  fi
   echo
 else
   missing peers.txt
