@@ -9,7 +9,11 @@
 # happened. One seeded query log (1-3 word Russian and English queries drawn
 # from the Letopis index's titles) runs against each engine at concurrency 1
 # (each query once, in order, after an untimed pass) and 8 (for DURATION
-# seconds), without and with a year facet.
+# seconds), without and with a year facet. The engines take turns, ROUNDS
+# times, each round starting with the next engine: this machine's speed
+# drifts by tens of percent over minutes, and one engine measured minutes
+# after another would carry the drift into their ratio. Each figure
+# reported is the median of the rounds' (MEDIAN lines).
 #
 #   bench/peers.sh [--sample] [--searchd] [--engines LIST] [LETOPIS_INDEX]
 #
@@ -24,11 +28,13 @@
 # Installs missing packages (scripts/deps.sh --bench --peers: needs root or sudo)
 # and builds what it runs. Output goes to stdout and to
 # bench/results/peers-YYYYmmdd-HHMMSS.txt; BUILD and RESULT lines are
-# key=value, one per full build and one per engine/variant/facet/concurrency.
+# key=value, one per full build and one per engine/variant/facet/concurrency
+# and round; MEDIAN lines have the same keys, the medians over the rounds.
 #
 # Environment (defaults in brackets): BUILD_DIR [build], QUERIES [2000],
-# SEED [42], CONCURRENCY [1,8], DURATION [10], LETOPIS_URL [] (a running
-# letopis-searchd, http://HOST:PORT, measured too), PG_SHARED_BUFFERS [128MB,
+# SEED [42], CONCURRENCY [1,8], DURATION [5, per round], ROUNDS [3],
+# LETOPIS_URL [] (a running letopis-searchd, http://HOST:PORT, measured
+# too), PG_SHARED_BUFFERS [128MB,
 # PostgreSQL's default; the table with its TOAST is ~290 MB for the corpus].
 # Beyond what is set below (schema, text analysis, loopback addresses, work
 # files), every engine runs with its defaults. The numbers are
@@ -41,7 +47,8 @@ build=${BUILD_DIR:-build}
 queries=${QUERIES:-2000}
 seed=${SEED:-42}
 concurrency=${CONCURRENCY:-1,8}
-duration=${DURATION:-10}
+duration=${DURATION:-5}
+rounds=${ROUNDS:-3}
 letopis_url=${LETOPIS_URL:-}
 pg_shared_buffers=${PG_SHARED_BUFFERS:-128MB}
 
@@ -51,7 +58,7 @@ while (($#)); do
     --sample) sample=1 ;;
     --searchd) start_searchd=1 ;;
     --engines) engines=${2:?--engines needs a list}; shift ;;
-    -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "peers.sh: unknown option $1" >&2; exit 2 ;;
     *) letopis_db=$1 ;;
   esac
@@ -317,28 +324,66 @@ echo
 
 # The load average before each engine: other work on the machine shows here.
 run() {
-  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "round $round, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
   "$peers" run --queries "$work/queries.tsv" --concurrency "$concurrency" --duration "$duration" \
-    --facet none,year "$@" | tee -a "$lines"
+    --facet none,year "$@" | sed "s/^RESULT /RESULT round=$round /" | tee -a "$lines"
   echo
 }
-wants xapian && run --engine xapian --index "$work/xapian"
-wants sphinx && run --engine sphinx --sphinx "127.0.0.1:$sphinx_port"
-wants pg && run --engine pg --pg "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres"
-if wants letopis; then
-  run --engine letopis --db "$letopis_db" ${letopis_url:+--url "$letopis_url"}
-fi
+turns=()
+for e in xapian sphinx pg letopis; do wants "$e" && turns+=("$e"); done
+for ((round = 1; round <= rounds; ++round)); do
+  for ((k = 0; k < ${#turns[@]}; ++k)); do
+    case ${turns[(k + round - 1) % ${#turns[@]}]} in
+      xapian) run --engine xapian --index "$work/xapian" ;;
+      sphinx) run --engine sphinx --sphinx "127.0.0.1:$sphinx_port" ;;
+      pg) run --engine pg --pg "host=127.0.0.1 port=$pg_port user=postgres dbname=postgres" ;;
+      letopis) run --engine letopis --db "$letopis_db" ${letopis_url:+--url "$letopis_url"} ;;
+    esac
+  done
+done
+# The median over the rounds of each figure, per engine, variant, facet and
+# concurrency (the lower middle one for an even count).
+awk '
+  $1 == "RESULT" {
+    delete kv
+    for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
+    key = "engine=" kv["engine"] " variant=" kv["variant"] " facet=" kv["facet"] " conc=" kv["conc"]
+    if (!(key in n)) order[++keys] = key
+    m = ++n[key]
+    for (f in kv) if (f != "round" && f != "engine" && f != "variant" && f != "facet" && f != "conc") {
+      val[key, f, m] = kv[f]; fields[key, f] = 1
+    }
+  }
+  END {
+    for (k = 1; k <= keys; ++k) {
+      key = order[k]; line = "MEDIAN " key " rounds=" n[key]
+      split("n errors qps p50 p95 p99 max hits found zero", names, " ")
+      for (j = 1; j in names; ++j) {
+        f = names[j]
+        if (!((key, f) in fields)) continue
+        c = 0; delete v; delete t
+        for (r = 1; r <= n[key]; ++r) if ((key, f, r) in val) { ++c; v[c] = val[key, f, r] + 0; t[c] = val[key, f, r] }
+        for (a = 2; a <= c; ++a) {  # sorted by value; t keeps the figure as printed
+          x = v[a]; y = t[a]; b = a - 1
+          while (b >= 1 && v[b] > x) { v[b + 1] = v[b]; t[b + 1] = t[b]; --b }
+          v[b + 1] = x; t[b + 1] = y
+        }
+        line = line " " f "=" t[int((c + 1) / 2)]
+      }
+      print line
+    }
+  }' "$lines" >>"$lines"
 
 # ---------------------------------------------------------------- summary
 
-echo "=== summary ==="
+echo "=== summary (medians of $rounds rounds) ==="
 grep '^BUILD ' "$lines" || true
-grep '^RESULT ' "$lines" || true
+grep '^MEDIAN ' "$lines" || true
 echo
 awk '
   /^BUILD / { for (i = 2; i <= NF; i++) { split($i, kv, "="); b[kv[1]] = kv[2] }
               printf "build  %-8s %8s docs %8s s %7s MB\n", b["engine"], b["docs"], b["seconds"], b["mb"] }
-  /^RESULT / { for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
+  /^MEDIAN / { for (i = 2; i <= NF; i++) { split($i, kv, "="); r[kv[1]] = kv[2] }
                if (!hdr++) printf "\n%-8s %-8s %-5s %4s %9s %8s %8s %8s %8s %6s %9s %5s\n", "engine", "variant",
                  "facet", "conc", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "hits", "found", "zero"
                printf "%-8s %-8s %-5s %4s %9s %8s %8s %8s %8s %6s %9s %5s\n", r["engine"], r["variant"], r["facet"],

@@ -16,7 +16,7 @@
 #    without snippets, and JSON rendering (letopis_bench_search).
 # 3. Peers (bench/peers.sh): raw Xapian, Sphinx 2.2 and PostgreSQL FTS beside
 #    Letopis in-process and over HTTP, the same 2,000 seeded queries, each
-#    engine's full build timed.
+#    engine's full build timed; the engines take turns in rounds.
 # 4. Load (bench/load.sh): HTTP at concurrency 1, 8 and 32, with and without
 #    facets, against the same requests in-process.
 # 5. Scale (bench/scale.sh): the corpus re-sampled to 250,000 and 1,000,000

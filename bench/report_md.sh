@@ -15,10 +15,12 @@ run=${1:?usage: report_md.sh RUN_DIR}
 have() { [[ -s $run/$1 ]]; }
 missing() { echo "_Not measured in this run (\`$1\` is missing)._"; echo; }
 
-# RESULT/BUILD key=value lines of peers.txt as TSV columns: get LINE KEY.
+# The figures of peers.txt: its MEDIAN lines (over the rounds), or the
+# RESULT lines of a run made before peers.sh took rounds.
+results_kind() { if grep -q '^MEDIAN ' "$run/peers.txt" 2>/dev/null; then echo MEDIAN; else echo RESULT; fi; }
 peer() {  # peer ENGINE VARIANT FACET CONC KEY
-  awk -v e="$1" -v v="$2" -v f="$3" -v c="$4" -v k="$5" '
-    $1 == "RESULT" {
+  awk -v kind="$(results_kind)" -v e="$1" -v v="$2" -v f="$3" -v c="$4" -v k="$5" '
+    $1 == kind {
       delete kv
       for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
       if (kv["engine"] == e && (v == "*" || kv["variant"] == v) && kv["facet"] == f && kv["conc"] == c) { print kv[k]; exit }
@@ -133,11 +135,16 @@ if have peers.txt && grep -q '^RESULT' "$run/peers.txt"; then
   echo "\`bench/peers.sh\`: the same 2,000 seeded 1-3 word queries (Russian and English, all words required, top 10)"
   echo "against each engine on the same articles. Concurrency 1 runs each query once in order after an untimed pass;"
   echo "concurrency 8 runs for a fixed time. Client-side latency in ms."
+  if [[ $(results_kind) == MEDIAN ]]; then
+    rounds=$(awk '$1 == "MEDIAN" { for (i = 2; i <= NF; ++i) if ($i ~ /^rounds=/) { sub(/^rounds=/, "", $i); print $i; exit } }' "$run/peers.txt")
+    echo "The engines took turns in $rounds rounds, each round starting with the next engine (the machine's speed"
+    echo "drifts over minutes); each figure is the median of the rounds' figures."
+  fi
   echo
   echo "| engine | variant | facet | conc | queries/s | p50 | p95 | p99 | max | hits found (mean) |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
   # peers.sh prints each RESULT and BUILD line twice (as measured, and in its summary).
-  awk '$1 == "RESULT" && !seen[$0]++ {
+  awk -v kind="$(results_kind)" '$1 == kind && !seen[$0]++ {
       delete kv
       for (i = 2; i <= NF; ++i) { split($i, p, "="); kv[p[1]] = p[2] }
       printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", kv["engine"], kv["variant"], kv["facet"], kv["conc"], kv["qps"], kv["p50"], kv["p95"], kv["p99"], kv["max"], kv["found"]
