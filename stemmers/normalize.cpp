@@ -76,15 +76,21 @@ char16_t cyrillic_to_latin(char16_t c) {
   }
 }
 
-// Folds look-alikes in one run of letters [begin, end).
-void fold_lookalikes(icu::UnicodeString& s, int32_t begin, int32_t end, int cyr, int lat) {
-  if (cyr == 0 || lat == 0) return;
+// Folds look-alikes in one run of letters [begin, end). True if a folded
+// letter is followed by a character that may compose with it (a combining
+// mark): the text must then be normalized again.
+bool fold_lookalikes(icu::UnicodeString& s, int32_t begin, int32_t end, int cyr, int lat, const icu::Normalizer2& n) {
+  if (cyr == 0 || lat == 0) return false;
   const bool to_cyrillic = cyr >= lat;
+  bool composes = false;
   for (int32_t i = begin; i < end; ++i) {
     char16_t c = s.charAt(i);
     char16_t m = to_cyrillic ? latin_to_cyrillic(c) : cyrillic_to_latin(c);
-    if (m != 0) s.setCharAt(i, m);
+    if (m == 0) continue;
+    s.setCharAt(i, m);
+    composes = composes || (i + 1 < s.length() && !n.hasBoundaryBefore(s.char32At(i + 1)));
   }
+  return composes;
 }
 
 }  // namespace
@@ -115,7 +121,11 @@ bool is_latin_letter(char32_t c) {
          (c >= 0x00C0 && c <= 0x024F && c != 0x00D7 && c != 0x00F7);
 }
 
-void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
+namespace {
+
+// One pass of normalize_in_place; true if a look-alike it folded may now
+// compose with the mark after it.
+bool normalize_pass(icu::UnicodeString& text, NormalizeOptions options) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2& n = options.fold_case ? nfkc_cf() : nfkc();
   // Most news text is already normalized: the quick check skips the copy.
@@ -130,6 +140,7 @@ void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
   const int32_t len = text.length();
   int32_t run_begin = -1;
   int cyr = 0, lat = 0;
+  bool composes = false;
   for (int32_t i = 0; i <= len; ++i) {
     char16_t c = i < len ? text.charAt(i) : 0;
     if (i < len) {
@@ -154,9 +165,22 @@ void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
       if (is_cyrillic(c)) ++cyr;
       else if (is_latin_letter(c)) ++lat;
     } else if (run_begin >= 0) {
-      fold_lookalikes(text, run_begin, i, cyr, lat);
+      composes = fold_lookalikes(text, run_begin, i, cyr, lat, n) || composes;
       run_begin = -1;
     }
+  }
+  return composes;
+}
+
+}  // namespace
+
+void normalize_in_place(icu::UnicodeString& text, NormalizeOptions options) {
+  // A look-alike folded before a combining mark may compose with it: a
+  // Cyrillic т + caron in a mostly Latin word becomes Latin t + caron,
+  // which NFKC makes ť (found by fuzz_analyzer). Normalizing once more
+  // then leaves the text as it is; the second pass folds nothing new (a
+  // composed letter keeps its script), the third is a safeguard.
+  for (int pass = 0; pass < 3 && normalize_pass(text, options); ++pass) {
   }
 }
 
