@@ -62,4 +62,12 @@ inline IndexOptions index_options(const std::string& dir, std::vector<std::strin
   return opt;
 }
 
+// The value of an unlabelled metric in Prometheus exposition text (searchd's
+// /metrics), or -1 when the text has none.
+inline long metric_value(const std::string& exposition, const std::string& name) {
+  const std::string line = "\n" + name + " ";
+  const size_t at = exposition.find(line);
+  return at == std::string::npos ? -1 : std::stol(exposition.substr(at + line.size()));
+}
+
 }  // namespace letopis::test

@@ -44,9 +44,7 @@ struct HostileFixture {
     httplib::Client c("127.0.0.1", srv->port);
     c.set_read_timeout(timeout_seconds);
     auto r = c.Get("/metrics");
-    if (!r || r->status != 200) return -1;
-    const size_t at = r->body.find("\n" + name + " ");
-    return at == std::string::npos ? -1 : std::stol(r->body.substr(at + name.size() + 2));
+    return r && r->status == 200 ? test::metric_value(r->body, name) : -1;
   }
   // Polls a gauge until pred holds; false after the deadline.
   template <class Pred>
