@@ -148,11 +148,20 @@ Searcher& Service::searcher() {
       path = path_;
     }
     const std::string stamp = index_dir::is_stub(path) ? stub_stamp(path) : std::string();
-    slot.searcher = std::make_unique<Searcher>(path, cfg_.search);
-    slot.epoch = epoch;
-    slot.path = path;
-    slot.stub = stamp;
-    return *slot.searcher;
+    try {
+      slot.searcher = std::make_unique<Searcher>(path, cfg_.search);
+      slot.epoch = epoch;
+      slot.path = path;
+      slot.stub = stamp;
+      return *slot.searcher;
+    } catch (const std::exception&) {
+      if (!slot.searcher) throw;
+    } catch (const Xapian::Error&) {
+      if (!slot.searcher) throw;
+    }
+    // The index the watcher switched to is already gone or not yet whole
+    // here (a replica's stub switched again since): this thread keeps the
+    // searcher it has, and tries again at its next request.
   }
   // Xapian's reopen() does not follow a stub file to a new target, and
   // xapian-replicate deletes a replica's previous copy as soon as its stub

@@ -38,10 +38,13 @@ class Health {
     s.retry_at = now + seconds(retry_seconds);
     return true;
   }
-  void failed(const std::string& key, const std::string& why, double retry_seconds) {
+  // dead: the shard is a server found dead, so every thread drops its
+  // connection to it (false for a local database that failed to open: the
+  // copies other threads have open are still good).
+  void failed(const std::string& key, const std::string& why, double retry_seconds, bool dead = true) {
     std::lock_guard<std::mutex> lock(mu_);
     State& s = states_[key];
-    ++s.failures;
+    if (dead) ++s.failures;
     s.retry_at = Clock::now() + seconds(retry_seconds);
     if (!s.down || s.why != why) log_line("shard " + key + " is not answering (" + why + "); searching without it");
     s.down = true;
@@ -136,12 +139,18 @@ ShardSet::ShardSet(const std::string& path, ShardOptions options, bool prober)
 }
 
 bool ShardSet::due(const Shard& s) const {
+  // A local database is tried whenever it is not open: a failed open is a
+  // few system calls and waits on nothing, and the next may well succeed
+  // (xapian-replicate deletes a replica's old copy as it switches the stub,
+  // so a reader that read the stub a moment before fails once).
+  if (s.entry.kind == index_dir::StubEntry::Kind::local) return true;
   Health& health = Health::instance();
   return prober_ ? health.should_try(s.key, options_.retry_seconds) : health.up(s.key);
 }
 
 bool ShardSet::try_open(Shard& s) {
   Health& health = Health::instance();
+  const bool remote = s.entry.kind != index_dir::StubEntry::Kind::local;
   const uint64_t failures = health.failures(s.key);
   try {
     Xapian::Database db;
@@ -172,9 +181,9 @@ bool ShardSet::try_open(Shard& s) {
     health.answered(s.key);
     return true;
   } catch (const Xapian::Error& e) {
-    health.failed(s.key, describe(e), options_.retry_seconds);
+    health.failed(s.key, describe(e), options_.retry_seconds, remote);
   } catch (const std::runtime_error& e) {
-    health.failed(s.key, e.what(), options_.retry_seconds);
+    health.failed(s.key, e.what(), options_.retry_seconds, remote);
   }
   return false;
 }

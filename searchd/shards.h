@@ -6,11 +6,15 @@
 //
 // Not thread-safe: each Searcher owns one (its Xapian::Database objects
 // are not shareable). What is shared, process-wide and under a mutex, is
-// each shard's health: once any thread finds a shard dead, the others stop
-// waiting on it. Only a prober (searchd's index watcher, see
-// watched_shards) tries a dead shard again, every retry_seconds, so no
+// each remote shard's health: once any thread finds a server dead, the
+// others stop waiting on it. Only a prober (searchd's index watcher, see
+// watched_shards) tries a dead server again, every retry_seconds, so no
 // request waits on a shard that is known to be down; once it answers, each
-// Searcher reconnects before its next request. docs/OPERATIONS.md,
+// Searcher reconnects before its next request. A local database that fails
+// to open is only left out of that ShardSet and tried at its next refresh:
+// trying costs nothing, and the copies other threads hold stay good (a
+// replica's old copy, which xapian-replicate deletes under a reader that
+// read the stub a moment before the switch). docs/OPERATIONS.md,
 // "Sharding", describes the configuration.
 #pragma once
 

@@ -188,3 +188,30 @@ TEST_CASE("letopis-index --shard K/N splits an archive into N disjoint shards th
   bad.shards = 3;
   CHECK_THROWS_AS(run_index(bad), std::invalid_argument);
 }
+
+// A replica's copy fails to open for a reader that read the stub a moment
+// before xapian-replicate switched it and deleted that copy. That failure
+// is not the shard's: other Searchers keep the copy they have open, and the
+// next Searcher opens the shard at once, not after shards.retry_seconds.
+TEST_CASE("a local shard that failed to open for one Searcher is not dropped by the others") {
+  TwoShards s;
+  const std::string stub = s.dir.str() + "/replica.stub";
+  test::write_file(stub, "auto shard0/current\n");
+  const SearchRequest water = parse_search_request({{"q", "water"}});
+  Searcher serving(stub);
+  const uint64_t total = serving.search(water).total;
+  REQUIRE(total > 0);
+
+  const fs::path postlist = fs::canonical(s.dir.path() / "shard0/current") / "postlist.glass";
+  fs::rename(postlist, postlist.string() + ".away");
+  CHECK_THROWS_AS(Searcher(stub), Xapian::DatabaseOpeningError);
+  // The open database still reads its (renamed) file.
+  serving.reopen();
+  const SearchResult r = serving.search(water);
+  CHECK(r.total == total);
+  CHECK_FALSE(r.partial);
+
+  fs::rename(postlist.string() + ".away", postlist);
+  Searcher next(stub);
+  CHECK(next.search(water).total == total);
+}
