@@ -1,7 +1,7 @@
 // In-process search latency per query class (p50/p95/p99), with and without
 // facets, on an index of the real corpus.
 //
-//   build/bench/letopis_bench_search --db DIR [--queries N]
+//   build/bench/letopis_bench_search --db DIR [--queries N] [--no-cross-script] [--no-fill]
 // DIR defaults to an index of the bundled sample (smoke runs). Build one of
 // the corpus with: letopis-index --db DIR --rebuild ../shared/corpus/*.zst
 #include <benchmark/benchmark.h>
@@ -88,8 +88,7 @@ void BM_XapianSameQuery(benchmark::State& state, size_t cls) {
     for (const auto& t : texts) {
       const auto t0 = std::chrono::steady_clock::now();
       searchd::ParsedQuery pq = builder.parse(t);
-      enquire.set_query(pq.proximity.empty() ? pq.query
-                                             : Xapian::Query(Xapian::Query::OP_AND_MAYBE, pq.query, pq.proximity));
+      enquire.set_query(pq.with_proximity(pq.query));
       Xapian::MSet m = enquire.get_mset(0, 10);
       if (m.empty() && !pq.relaxed.empty()) {
         enquire.set_query(pq.relaxed);
@@ -147,6 +146,8 @@ int main(int argc, char** argv) {
     else if (std::strcmp(argv[i], "--smoke") == 0) smoke = true;
     // What names across scripts cost (searchd/names.h): the same run without them.
     else if (std::strcmp(argv[i], "--no-cross-script") == 0) g_options.cross_script = false;
+    // What filling pages costs (SearchResult::filled): the same run without it.
+    else if (std::strcmp(argv[i], "--no-fill") == 0) g_options.ranking.fill_below = 0;
     else argv[out++] = argv[i];
   }
   argc = out;

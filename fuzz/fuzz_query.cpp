@@ -44,7 +44,7 @@ void check(QueryBuilder& qb, const std::string& text) {
   // Building the description walks the whole query tree.
   FUZZ_CHECK(!pq.query.get_description().empty());
   if (!pq.relaxed.empty()) (void)pq.relaxed.get_description();
-  if (!pq.proximity.empty()) (void)pq.proximity.get_description();
+  for (const auto& pair : pq.proximity) (void)pair.get_description();
 
   // The filter for the range written in the query, as Searcher::run builds
   // it: a range is a filter, and an empty Query means "no filter".

@@ -129,9 +129,10 @@ void apply_config_json(const std::string& text, Config& cfg) {
     s.number("proximity_max_words", so.ranking.proximity_max_words, 0, 64);
     s.number("recency_weight", so.ranking.recency_weight, 0, 10);
     s.number("recency_half_life_days", so.ranking.recency_half_life_days, 1, 36500);
+    s.number("fill_below", so.ranking.fill_below, 0, 1000);
     s.reject_unknown({"time_limit_seconds", "snippet_chars", "max_facet_values", "correct_queries", "cross_script", "common_words_file", "exact_form_weight",
                       "title_weight", "proximity_weight", "proximity_window", "proximity_max_words",
-                      "recency_weight", "recency_half_life_days"});
+                      "recency_weight", "recency_half_life_days", "fill_below"});
   }
   if (const json* o = top.object("shards")) {
     Section s(*o, "shards");

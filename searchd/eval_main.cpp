@@ -20,7 +20,8 @@ for the queries with a relevant judgment in the qrels file
 (qid<TAB>docid<TAB>grade). --lang keeps only queries in one language.
 --ranking tries other ranking weights: exact_form_weight, title_weight,
 cross_script (0 turns names across scripts off),
-proximity_weight, proximity_window, recency_weight, recency_half_life_days
+proximity_weight, proximity_window, recency_weight, recency_half_life_days,
+fill_below (0: only documents with every word, unless none has them)
 (see config/searchd.json).
 Exit codes: 0 success, 1 failure, 2 usage error.
 )";
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
         else if (key == "recency_half_life_days") r.recency_half_life_days = v;
         else if (key == "proximity_window") r.proximity_window = static_cast<unsigned>(v);
         else if (key == "proximity_max_words") r.proximity_max_words = static_cast<unsigned>(v);
+        else if (key == "fill_below") r.fill_below = static_cast<unsigned>(v);
         else if (key == "cross_script") options.cross_script = v != 0;
         else {
           std::cerr << "letopis-eval: unknown ranking key " << key << '\n';

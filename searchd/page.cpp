@@ -308,6 +308,9 @@ void notices(Html& h, const PageRequest& r, const SearchResult& res) {
   }
   if (res.partial) h << "<p class=\"notice error\" id=\"partial\">" << esc(text(ui, Msg::partial)) << "</p>\n";
   if (res.relaxed && !res.hits.empty()) h << "<p class=\"notice\">" << esc(text(ui, Msg::relaxed)) << "</p>\n";
+  if (res.filled) {
+    h << "<p class=\"notice\" id=\"filled\">" << esc(count_text(ui, Msg::filled, res.all_words_total)) << "</p>\n";
+  }
   if (res.fallback) h << "<p class=\"notice\">" << esc(text(ui, Msg::fallback)) << "</p>\n";
   if (res.timed_out) h << "<p class=\"notice\">" << esc(text(ui, Msg::timed_out)) << "</p>\n";
 }
@@ -394,9 +397,12 @@ void facet_sidebar(Html& h, const PageRequest& r, const SearchResult& res, const
   h << "</aside>\n";
 }
 
+// divider: the first hit of a filled page without every word (SearchResult::filled).
 void hit_card(Html& h, const Hit& hit, UiLang ui, bool ui_given, const PageContext& ctx, const State& st,
-              bool snippet) {
-  h << "<li class=\"hit\" data-id=\"" << esc(hit.id) << "\"><article>";
+              bool snippet, bool divider = false) {
+  h << "<li class=\"hit" << (hit.some_words ? " some-words" : "") << "\" data-id=\"" << esc(hit.id) << "\">";
+  if (divider) h << "<p class=\"divider\" id=\"some-words\">" << esc(text(ui, Msg::some_words_below)) << "</p>";
+  h << "<article>";
   const std::string href = safe_href(hit.url);
   const std::string lang_attr = hit.lang.empty() ? "" : " lang=\"" + esc(hit.lang) + "\"";
   h << "<h3 class=\"hit-title\"" << lang_attr << ">";
@@ -711,7 +717,11 @@ std::string render_search_page(const PageRequest& r, const SearchResult* res, co
       empty_state(h, r);
     } else {
       h << "<ol class=\"hits\" id=\"hits\" start=\"" << (s.page - 1) * kPageSize + 1 << "\">\n";
-      for (const Hit& hit : res->hits) hit_card(h, hit, ui, r.ui_given, ctx, st, true);
+      bool divided = false;
+      for (const Hit& hit : res->hits) {
+        hit_card(h, hit, ui, r.ui_given, ctx, st, true, hit.some_words && !divided);
+        divided = divided || hit.some_words;
+      }
       h << "</ol>\n";
       pagination(h, r, *res, ctx.limits);
       h << "<p class=\"feeds\"><a href=\"" << esc(feed_url(st, "atom")) << "\">" << esc(text(ui, Msg::follow_feed))

@@ -100,7 +100,8 @@ struct QueryBuilder::Parser {
   std::vector<Lexeme> lexemes;
   size_t pos = 0;
   size_t words = 0;
-  std::vector<Xapian::Query> all_terms;  // every word's query, for the relaxed OR
+  std::vector<Xapian::Query> all_terms;  // every wanted word's query, for the relaxed OR
+  std::vector<Xapian::Query> excluded;   // what NOT and - exclude, which the relaxed OR excludes too
   std::vector<Xapian::Query> sequence;   // positional stems of plain words, in order (proximity)
   std::vector<Token> tokens;
 
@@ -314,7 +315,16 @@ struct QueryBuilder::Parser {
         ++pos;
       }
       const bool minus = peek().sign == '-';
+      const size_t wanted = all_terms.size(), in_sequence = sequence.size();
       Xapian::Query q = primary(depth);
+      if (negate || minus) {
+        // Words under NOT are not wanted: the relaxed OR neither ranks by
+        // them nor lets their documents back in, and the proximity boost
+        // pairs the wanted words either side of them.
+        all_terms.resize(wanted);
+        sequence.resize(in_sequence);
+        if (!q.empty()) excluded.push_back(q);
+      }
       if (q.empty()) continue;
       (negate || minus ? neg_q : pos_q).push_back(q);
     }
@@ -373,28 +383,41 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
     plain.query = fp.expr(0);
     pq = std::move(plain);
     p.all_terms = std::move(fp.all_terms);
+    p.excluded = std::move(fp.excluded);
     p.sequence = std::move(fp.sequence);
   }
   if (pq.query.empty()) pq.query = Xapian::Query::MatchAll;
   if (p.all_terms.size() >= 2) {
     pq.relaxed = Xapian::Query(Xapian::Query::OP_OR, p.all_terms.begin(), p.all_terms.end());
+    if (!p.excluded.empty()) {
+      pq.relaxed = Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed,
+                                 Xapian::Query(Xapian::Query::OP_OR, p.excluded.begin(), p.excluded.end()));
+    }
   }
   // Proximity: each pair of adjacent words found near each other adds weight.
   if (p.sequence.size() >= 2 && p.sequence.size() <= ranking_.proximity_max_words &&
       ranking_.proximity_weight > 0) {
-    std::vector<Xapian::Query> pairs;
-    for (size_t i = 0; i + 1 < p.sequence.size() && pairs.size() < 16; ++i) {
+    for (size_t i = 0; i + 1 < p.sequence.size() && pq.proximity.size() < 16; ++i) {
       const Xapian::Query two[] = {p.sequence[i], p.sequence[i + 1]};
-      pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(two), std::end(two), ranking_.proximity_window);
+      pq.proximity.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                                Xapian::Query(Xapian::Query::OP_NEAR, std::begin(two), std::end(two),
+                                              ranking_.proximity_window),
+                                ranking_.proximity_weight);
     }
-    pq.proximity = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                 Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
-                                 ranking_.proximity_weight);
     for (const Xapian::Query& word : p.sequence) {
       pq.proximity_words.emplace_back(word.get_unique_terms_begin(), word.get_unique_terms_end());
     }
   }
   return pq;
+}
+
+Xapian::Query ParsedQuery::with_proximity(Xapian::Query q) const {
+  // One AND_MAYBE per pair, not one over an OR of the pairs: Xapian 1.4.22
+  // credits such an OR with the weight of a pair whose words are in the
+  // document but not near each other, depending on the order documents are
+  // visited in (tests/unit/test_search.cpp has a case).
+  for (const Xapian::Query& pair : proximity) q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, q, pair);
+  return q;
 }
 
 Xapian::Query QueryBuilder::filters(const SearchRequest& r, const std::string& from, const std::string& to) {

@@ -35,12 +35,17 @@ struct RankingOptions {
   // its age counted in months back from the newest article in the index.
   double recency_weight = 0;
   double recency_half_life_days = 365;
+  // When fewer documents than this have every word of a query, those with
+  // some of its words follow them (SearchResult::filled); 0: never.
+  unsigned fill_below = 10;
 };
 
 struct ParsedQuery {
   Xapian::Query query;             // MatchAll when the text had no words
   Xapian::Query relaxed;           // the same words ORed (for a fallback); may be empty
-  Xapian::Query proximity;         // optional boost: adjacent words near each other; may be empty
+  // Optional boost: each pair of adjacent words near each other (scaled
+  // OP_NEAR queries; with_proximity adds them to a query). May be empty.
+  std::vector<Xapian::Query> proximity;
   // The terms of each word the proximity boost pairs (its stems), in order:
   // how many documents it may have to read positions for (Searcher::run).
   std::vector<std::vector<std::string>> proximity_words;
@@ -49,6 +54,9 @@ struct ParsedQuery {
   bool fallback = false;           // syntax was malformed: searched as plain words
   bool has_words = false;
   std::string from, to;            // a date range written in the query (YYYYMMDD)
+
+  // q with the proximity boost: every near pair's weight added.
+  Xapian::Query with_proximity(Xapian::Query q) const;
 };
 
 class QueryBuilder {

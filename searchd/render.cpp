@@ -39,6 +39,7 @@ json hit_json(const Hit& h, bool with_snippet) {
             {"tags", h.tags},
             {"score", h.score}};
   if (with_snippet) j["snippet"] = h.snippet;
+  if (h.some_words) j["some_words"] = true;
   return j;
 }
 
@@ -125,6 +126,7 @@ void append_hits(std::string& out, const std::vector<Hit>& hits) {
     append_string(out, h.section);
     out += ",\"snippet\":";
     append_string(out, h.snippet);
+    if (h.some_words) out += ",\"some_words\":true";
     out += ",\"tags\":[";
     for (size_t t = 0; t < h.tags.size(); ++t) {
       if (t) out += ',';
@@ -222,6 +224,10 @@ std::string search_json(const SearchRequest& req, const SearchResult& res, bool 
   if (!res.from.empty()) filters["from"] = iso_date(res.from);
   if (!res.to.empty()) filters["to"] = iso_date(res.to);
   json query = {{"q", req.q}, {"lang", res.lang}, {"relaxed", res.relaxed}, {"fallback", res.fallback}};
+  if (res.filled) {
+    query["filled"] = true;
+    query["all_words_total"] = res.all_words_total;
+  }
   // The results are for `searched`, not for what was typed: say so, and why.
   if (!res.corrected.empty()) {
     query["searched"] = res.corrected;

@@ -491,7 +491,10 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     r.layout_corrected = layout;
     return finish(std::move(r));
   };
-  if ((weak || res.total < kFewResults) && options_.cross_script) {
+  // What a search found: documents with every word, or with some if none
+  // had them all (not those a filled page adds after the first).
+  auto found = [](const SearchResult& r) { return r.relaxed ? r.total : r.all_words_total; };
+  if ((weak || found(res) < kFewResults) && options_.cross_script) {
     // Names were searched across scripts already; a query that found little
     // tries every word so (searchd/names.h). One that finds kFewResults or
     // more as typed is never expanded beyond its names.
@@ -507,7 +510,7 @@ SearchResult Searcher::answer(const SearchRequest& req) {
     builder_.parse(req.q);
     if (cross_script_used_.size() > res.transliterated.size()) {
       SearchResult r = run(req);
-      if (r.total > res.total && (!r.relaxed || res.relaxed)) return finish(std::move(r));
+      if (found(r) > found(res) && (!r.relaxed || res.relaxed)) return finish(std::move(r));
     }
   }
   if (weak) {
@@ -666,6 +669,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
   // single index 0.1 ms of a 0.5 ms search. Sorted by date, ties of date
   // and weight go by docid everywhere: a KeyMaker cannot run on a remote
   // shard in Xapian 1.4.)
+  const bool sorted = sort != Sort::relevance || shards_.count() > 1;  // by a value, at least for ties
   if (sort == Sort::relevance && shards_.count() > 1) enquire.set_sort_by_relevance_then_value(schema::kSlotHash, false);
   enquire.set_time_limit(options_.time_limit_seconds);
 
@@ -731,75 +735,122 @@ SearchResult Searcher::run(const SearchRequest& req) {
     return bound > options_.two_pass_matches;
   };
   const bool two_pass = proximity && !remote && shards_.count() <= 1 && (!defs.empty() || many_matches());
-  // counts: the pass whose totals and facets are reported (the first).
-  auto run_query = [&](Xapian::Query q, Xapian::MSet& counts) {
+  auto with = [](Xapian::Query x, const Xapian::Query& boost) {
+    return boost.empty() ? x : Xapian::Query(Xapian::Query::OP_AND_MAYBE, x, boost);
+  };
+  auto filtered = [&](const Xapian::Query& x) {
+    return filter.empty() ? x : Xapian::Query(Xapian::Query::OP_FILTER, x, filter);
+  };
+  // The matches of q from rank `from`, at most count of them; counts gets the
+  // pass whose totals and facets are reported (the first).
+  auto run_query = [&](Xapian::Query q, Xapian::MSet& counts, Xapian::doccount from, Xapian::doccount count) {
     attach_spies();
-    auto with = [](Xapian::Query x, const Xapian::Query& boost) {
-      return boost.empty() ? x : Xapian::Query(Xapian::Query::OP_AND_MAYBE, x, boost);
-    };
-    auto filtered = [&](const Xapian::Query& x) {
-      return filter.empty() ? x : Xapian::Query(Xapian::Query::OP_FILTER, x, filter);
-    };
     if (!two_pass) {
-      enquire.set_query(filtered(with(proximity ? with(q, pq.proximity) : q, boost_recent)));
-      counts = enquire.get_mset(first, req.per_page, check);
+      enquire.set_query(filtered(with(proximity ? pq.with_proximity(q) : q, boost_recent)));
+      if (remote && sorted && !defs.empty()) {
+        // Xapian 1.4.22 over remote shards, sorting by a value, calls a match
+        // spy twice on some documents when the page holds fewer than all the
+        // matches: the facets are counted on a pass with no page, and the page
+        // is fetched without the spies (one more exchange with each shard).
+        counts = enquire.get_mset(0, 0, check);
+        enquire.clear_matchspies();
+        return enquire.get_mset(from, count);
+      }
+      counts = enquire.get_mset(from, count, check);
       return counts;
     }
     enquire.set_query(filtered(with(q, boost_recent)));
-    counts = enquire.get_mset(0, first + req.per_page + kProximityPool, check);
+    counts = enquire.get_mset(0, from + count + kProximityPool, check);
     // A candidate can reach the page only if its boost may lift it to the
     // page's last weight: every boost is at least zero, so the last weight of
     // the final page is at least the first pass's. The others are left out
     // (the pool is then often a handful), and the page is the same as one
     // pass would give, unless the pool's edge was in reach too.
-    const Xapian::doccount last = first + req.per_page;
-    const double floor = counts.size() >= last ? counts[last - 1].get_weight() : 0;
+    const Xapian::doccount last = from + count;
+    const double floor = counts.size() >= last && last > 0 ? counts[last - 1].get_weight() : 0;
     const ProximityBound bound(db_, pq.proximity_words, options_.ranking.proximity_weight);
     std::vector<Xapian::docid> ids;
     for (auto it = counts.begin(); it != counts.end(); ++it) {
       if (counts.size() < last || it.get_weight() + bound(*it) >= floor - 1e-9) ids.push_back(*it);
     }
-    return rerank_by_proximity(std::move(ids), filtered(with(with(q, pq.proximity), boost_recent)), first,
-                               req.per_page);
+    return rerank_by_proximity(std::move(ids), filtered(with(pq.with_proximity(q), boost_recent)), from, count);
+  };
+  // Each facet's values as the last run's spies counted them.
+  std::vector<std::vector<FacetValue>> values(defs.size());
+  auto take_facets = [&] {
+    for (size_t i = 0; i < defs.size() && (spy || column_spy || !remote_spies.empty()); ++i) {
+      if (column_spy) {
+        for (auto& [v, n] : column_spy->counts(i)) values[i].push_back({std::move(v), n});
+      } else {
+        const Counts counts = spy ? Counts() : remote_counts(*remote_spies[i], *defs[i]);
+        const Counts& c = spy ? spy->counts(i) : counts;
+        values[i].reserve(values[i].size() + c.size());
+        for (const auto& [v, n] : c) values[i].push_back({v, n});
+      }
+    }
   };
 
   Xapian::MSet counted;
-  Xapian::MSet mset = run_query(pq.query, counted);
+  Xapian::MSet mset = run_query(pq.query, counted, first, req.per_page);
   if (counted.get_matches_estimated() == 0 && !pq.relaxed.empty()) {
     // No document has every word: rank those that have some of them.
-    mset = run_query(pq.relaxed, counted);
+    mset = run_query(pq.relaxed, counted, first, req.per_page);
     res.relaxed = true;
   }
-
   res.total = counted.get_matches_estimated();
   res.total_exact = counted.get_matches_lower_bound() == counted.get_matches_upper_bound();
+  res.all_words_total = res.relaxed ? 0 : res.total;
+  take_facets();
+
+  // A few documents have every word: they come first, as they would alone,
+  // and those with some of the words follow them (a long question rarely
+  // has all its words in one article, and the few that do are seldom all
+  // the answers). Paged as one list: this page's share of the first ones is
+  // in mset, the rest from the others.
+  Xapian::MSet rest;
+  if (!res.relaxed && res.total < options_.ranking.fill_below && !pq.relaxed.empty() && sort == Sort::relevance) {
+    const Xapian::doccount all = static_cast<Xapian::doccount>(res.total);
+    Xapian::MSet rest_counted;
+    rest = run_query(Xapian::Query(Xapian::Query::OP_AND_NOT, pq.relaxed, pq.query), rest_counted,
+                     first > all ? first - all : 0, req.per_page - std::min(req.per_page, mset.size()));
+    res.filled = true;
+    res.total += rest_counted.get_matches_estimated();
+    res.total_exact = res.total_exact && rest_counted.get_matches_lower_bound() == rest_counted.get_matches_upper_bound();
+    take_facets();
+  }
   res.timed_out = !res.total_exact && !defs.empty();
 
   for (size_t i = 0; i < defs.size() && (spy || column_spy || !remote_spies.empty()); ++i) {
-    std::vector<FacetValue> values;
-    if (column_spy) {
-      for (auto& [v, n] : column_spy->counts(i)) values.push_back({std::move(v), n});
-    } else {
-      const Counts counts = spy ? Counts() : remote_counts(*remote_spies[i], *defs[i]);
-      const Counts& c = spy ? spy->counts(i) : counts;
-      values.reserve(c.size());
-      for (const auto& [v, n] : c) values.push_back({v, n});
+    if (res.filled) {  // two runs' counts of the same values: summed
+      std::unordered_map<std::string, size_t> at;
+      std::vector<FacetValue> merged;
+      for (FacetValue& v : values[i]) {
+        const auto [where, fresh] = at.emplace(v.value, merged.size());
+        if (fresh) merged.push_back(std::move(v));
+        else merged[where->second].count += v.count;
+      }
+      values[i] = std::move(merged);
     }
-    res.facets[defs[i]->name] = top_values(std::move(values), defs[i]->by_value, options_.max_facet_values);
+    res.facets[defs[i]->name] = top_values(std::move(values[i]), defs[i]->by_value, options_.max_facet_values);
   }
 
   StoredBody body;
   std::string text;
-  const SnippetQuery snippet_query(res.relaxed ? pq.relaxed : pq.query, mset);
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
-    std::optional<Hit> h = hit_of(it, req.snippets ? &body : nullptr);
-    if (!h) continue;
-    if (req.snippets) {
-      const int lang = static_cast<int>(analysis::parse_lang(h->lang));
-      h->snippet = snippet_of(body, options_.snippet_chars, snippet_query, text_stemmers_[lang], text);
+  auto add_hits = [&](const Xapian::MSet& ms, const Xapian::Query& query, bool some_words) {
+    const SnippetQuery snippet_query(query, ms);
+    for (auto it = ms.begin(); it != ms.end(); ++it) {
+      std::optional<Hit> h = hit_of(it, req.snippets ? &body : nullptr);
+      if (!h) continue;
+      h->some_words = some_words;
+      if (req.snippets) {
+        const int lang = static_cast<int>(analysis::parse_lang(h->lang));
+        h->snippet = snippet_of(body, options_.snippet_chars, snippet_query, text_stemmers_[lang], text);
+      }
+      res.hits.push_back(std::move(*h));
     }
-    res.hits.push_back(std::move(*h));
-  }
+  };
+  add_hits(mset, res.relaxed ? pq.relaxed : pq.query, false);
+  if (res.filled) add_hits(rest, pq.relaxed, true);
   res.took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

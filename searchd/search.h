@@ -28,6 +28,7 @@ struct Hit {
   std::string id, title, url, date, lang, section;
   std::vector<std::string> tags;
   double score = 0;
+  bool some_words = false;  // a filled page's result without every word (SearchResult::filled)
   std::string snippet;  // HTML: escaped text with <mark>…</mark> around matches
 };
 
@@ -43,6 +44,10 @@ struct SearchResult {
   std::map<std::string, std::vector<FacetValue>> facets;  // name -> values by count
   std::string lang;            // the query's detected language
   bool relaxed = false;        // no document had all words: any-word results
+  // Fewer than ranking.fill_below documents had all words: they come first,
+  // then those with some of them (Hit::some_words), all counted in total.
+  bool filled = false;
+  uint64_t all_words_total = 0;  // documents with every word (0 if relaxed)
   bool fallback = false;       // the syntax was malformed: searched as plain words
   bool timed_out = false;      // the time limit cut the match short
   bool partial = false;        // a shard is not answering: results from the others only

@@ -50,6 +50,14 @@ constexpr Entry kTable[] = {
     {Msg::relaxed, "No article has all the words; these have some of them.",
      "Ни в одной статье нет всех слов запроса; показаны статьи с частью слов.",
      "Барлық сөз кездесетін мақала жоқ; сөздердің бір бөлігі бар мақалалар көрсетілді."},
+    {Msg::filled,
+     "{0, plural, one{Only # article has all the words; the ones after it have some of them.} "
+     "other{Only # articles have all the words; the ones after them have some of them.}}",
+     "{0, plural, one{Все слова запроса есть только в # статье; следующие содержат часть слов.} "
+     "other{Все слова запроса есть только в # статьях; следующие содержат часть слов.}}",
+     "{0, plural, other{Барлық сөз тек # мақалада бар; келесілерінде сөздердің бір бөлігі ғана бар.}}"},
+    {Msg::some_words_below, "Articles with some of the words", "Статьи с частью слов запроса",
+     "Сөздердің бір бөлігі бар мақалалар"},
     {Msg::fallback, "The query syntax was not understood, so its words were searched as plain words.",
      "Синтаксис запроса не распознан, поэтому поиск выполнен по отдельным словам.",
      "Сұрау синтаксисі танылмады, сондықтан жеке сөздер бойынша ізделді."},

@@ -28,7 +28,7 @@ enum class Msg : int {
   app_name, tagline, skip_to_results, search_label, search_placeholder, search_button,
   date_range, date_from, date_to, apply, sort_label, sort_relevance, sort_newest,
   results_exact, results_about, took_ms, latest, results_heading,
-  showing_for, search_instead, layout_fixed, did_you_mean, relaxed, fallback, timed_out,
+  showing_for, search_instead, layout_fixed, did_you_mean, relaxed, filled, some_words_below, fallback, timed_out,
   nothing_found, nothing_filtered, tips_title, tip_spelling, tip_fewer, tip_filters, tip_other_lang,
   facets_title, facet_year, facet_topic, facet_person, facet_org, facet_section, facet_lang, more_values,
   active_filters, remove_filter, clear_filters,
@@ -42,11 +42,12 @@ enum class Msg : int {
   count  // not a message
 };
 
-// The text of m in ui. Placeholders: {q}, {n}, {title}, {ms}; results_exact
-// and results_about are ICU MessageFormat plural patterns (use count_text).
+// The text of m in ui. Placeholders: {q}, {n}, {title}, {ms}; results_exact,
+// results_about and filled are ICU MessageFormat plural patterns (use
+// count_text).
 const char* text(UiLang ui, Msg m);
 
-// results_exact or results_about for n, with the language's plural forms and
+// results_exact, results_about or filled for n, with the language's plural forms and
 // digit grouping, e.g. "1 234 результата", "about 2 results".
 std::string count_text(UiLang ui, Msg m, uint64_t n);
 

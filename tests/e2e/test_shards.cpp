@@ -7,6 +7,8 @@
 // and searchd takes the shard back once it answers again.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -177,7 +179,9 @@ json get_json(searchd::Service& service, const std::string& path, searchd::Param
 const std::string kAllFacets = "year,month,lang,section,tag,topic,person,org";
 
 json search(searchd::Service& service, searchd::Params params) {
-  params.emplace_back("per_page", "100");
+  if (std::none_of(params.begin(), params.end(), [](const auto& p) { return p.first == "per_page"; })) {
+    params.emplace_back("per_page", "100");
+  }
   params.emplace_back("facets", kAllFacets);
   return get_json(service, "/api/search", params);
 }
@@ -220,9 +224,13 @@ void check_same_answer(const json& one, const json& sharded) {
   std::map<std::string, json> by_id;
   for (const auto& h : a) by_id[h.at("id").get<std::string>()] = h;
   for (const auto& h : b) {
-    const json& expect = by_id[h.at("id").get<std::string>()];
+    json expect = by_id[h.at("id").get<std::string>()];
     INFO(h.at("id"));
-    CHECK(h == expect);  // score (bit for bit), snippet and every other field
+    // The score to the last bits but one: a remote shard may add the term
+    // weights of an OR in another order (seen with some-word matches).
+    CHECK(h.at("score").get<double>() == Approx(expect.at("score").get<double>()).epsilon(1e-12));
+    expect["score"] = h.at("score");
+    CHECK(h == expect);  // snippet and every other field
   }
 }
 
@@ -271,6 +279,12 @@ TEST_CASE("three xapian-tcpsrv shards answer exactly as the single index does", 
       {{"q", "сотрудничиства"}},                   // a typo: corrected from spelling_db
       {{"q", "dcnhtxf"}},                          // the wrong keyboard layout
       {{"q", "water"}, {"recency", "1"}},
+      {{"q", "water energy security"}},            // few have every word: filled with some-word matches
+      {{"q", "водные ресурсы Казахстана энергетика"}, {"per_page", "3"}, {"page", "2"}},
+      // Pages smaller than the matches: Xapian's spies over remote shards
+      // with a sort by value once counted some documents twice here.
+      {{"q", "water"}, {"per_page", "3"}, {"page", "2"}},
+      {{"q", "Казахстан"}, {"per_page", "3"}, {"sort", "-date"}},
   };
   for (const auto& q : queries) {
     searchd::Params params;
@@ -284,6 +298,10 @@ TEST_CASE("three xapian-tcpsrv shards answer exactly as the single index does", 
     const json b = search(sharded, params);
     check_same_answer(a, b);
     CHECK(a.at("total").get<int>() > 0);
+    if (shown.find("energy") != std::string::npos || shown.find("энергетика") != std::string::npos) {
+      CHECK(a.at("query").value("filled", false));
+      CHECK(a.at("query").at("all_words_total").get<int>() < a.at("total").get<int>());
+    }
   }
   // Corrections come from the spelling-only database.
   CHECK(search(sharded, {{"q", "сотрудничиства"}}).at("query").at("searched") == "сотрудничества");

@@ -364,3 +364,39 @@ TEST_CASE("a long URL cannot make a huge page: the page keeps a bounded state") 
   for (int i = 0; i < 50; ++i) res.facets["org"].push_back({"org" + std::to_string(i), 3});
   CHECK(render_search_page(r, &res, PageContext{}).size() < 300'000);
 }
+
+TEST_CASE("a filled page says how many articles have every word and where the others begin") {
+  SearchResult res;
+  res.total = 3;
+  res.filled = true;
+  res.all_words_total = 1;
+  res.hits = {make_hit("all", "All"), make_hit("some-1", "Some"), make_hit("some-2", "Some <b>more</b>")};
+  res.hits[1].some_words = res.hits[2].some_words = true;
+  for (const auto& [ui, notice] : std::vector<std::pair<std::string, std::string>>{
+           {"en", "Only 1 article has all the words; the ones after it have some of them."},
+           {"ru", "Все слова запроса есть только в 1 статье; следующие содержат часть слов."},
+           {"kk", "Барлық сөз тек 1 мақалада бар;"}}) {
+    INFO(ui);
+    const PageRequest r = parse_page_request({{"q", "a b c"}, {"ui", ui}}, ApiLimits{}, "");
+    const std::string html = render_search_page(r, &res, PageContext{});
+    CHECK(html.find("<p class=\"notice\" id=\"filled\">" + notice) != std::string::npos);
+    // One divider, in the first card without every word.
+    const size_t divider = html.find("id=\"some-words\"");
+    REQUIRE(divider != std::string::npos);
+    CHECK(html.find("id=\"some-words\"", divider + 1) == std::string::npos);
+    CHECK(html.rfind("data-id=\"some-1\"", divider) != std::string::npos);
+    CHECK(html.rfind("data-id=\"all\"", divider) < html.rfind("data-id=\"some-1\"", divider));
+    CHECK(html.find("<li class=\"hit some-words\" data-id=\"some-2\">") != std::string::npos);
+    CHECK(html.find("<li class=\"hit\" data-id=\"all\">") != std::string::npos);
+    CHECK(html.find("Some &lt;b&gt;more&lt;/b&gt;") != std::string::npos);
+  }
+  res.all_words_total = 3;
+  const PageRequest en = parse_page_request({{"q", "a b c"}, {"ui", "en"}}, ApiLimits{}, "");
+  CHECK(render_search_page(en, &res, PageContext{}).find("Only 3 articles have all the words") != std::string::npos);
+  // Not filled: neither.
+  res.filled = false;
+  for (Hit& h : res.hits) h.some_words = false;
+  const std::string plain = render_search_page(en, &res, PageContext{});
+  CHECK(plain.find("id=\"filled\"") == std::string::npos);
+  CHECK(plain.find("some-words") == std::string::npos);
+}

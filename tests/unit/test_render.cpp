@@ -81,6 +81,8 @@ TEST_CASE("the fast search JSON is byte for byte the DOM's") {
     r.took_ms = 0.1 * static_cast<double>(i) + 1.0 / 3;
     r.lang = "ru";
     r.from = "20220101";
+    r.filled = i % 2 == 1;
+    r.all_words_total = r.filled ? 2 : r.total;
     for (size_t k = 0; k < 3; ++k) {
       Hit h;
       h.id = "id-" + texts[(i + k) % texts.size()];
@@ -92,6 +94,7 @@ TEST_CASE("the fast search JSON is byte for byte the DOM's") {
       h.tags = k == 2 ? std::vector<std::string>{} : std::vector<std::string>{texts[i], "tag"};
       h.score = k == 0 ? 11.084429885231216 : static_cast<double>(k);
       h.snippet = texts[(i + 3) % texts.size()];
+      h.some_words = k == 2;  // a filled page's last hit
       r.hits.push_back(h);
     }
     r.facets["year"] = {{"2022", 5}, {"2021", 1}};
