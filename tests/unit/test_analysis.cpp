@@ -245,6 +245,11 @@ TEST_CASE("stopwords of each language") {
   CHECK(is_stopword(Lang::kk, "және"));
   CHECK_FALSE(is_stopword(Lang::ru, "встреча"));
   CHECK_FALSE(is_stopword(Lang::en, "water"));
+  // Question words in all their forms: a question's topic is in its other words.
+  for (const char* w : {"кем", "каким", "сколько", "почему", "чьи"}) CHECK(is_stopword(Lang::ru, w));
+  for (const char* w : {"which", "who", "when"}) CHECK(is_stopword(Lang::en, w));
+  for (const char* w : {"қандай", "кімнің", "қанша", "дегеніміз"}) CHECK(is_stopword(Lang::kk, w));
+  CHECK_FALSE(is_stopword(Lang::kk, "су"));
 }
 
 TEST_CASE("the snippet stemmer analyses words like the indexer") {
