@@ -179,6 +179,18 @@ void renormalize(std::string& word, bool fold_yo) {
   u.toUTF8String(word);
 }
 
+// True if every dot-separated part of a dotted token is one letter at most
+// ("т.е", "u.s", "и.о"): an abbreviation, indexed as one word without its
+// dots.
+bool single_letters(std::string_view dotted) {
+  size_t letters = 0;
+  for (const char c : dotted) {
+    if (c == '.') letters = 0;
+    else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 && ++letters > 1) return false;
+  }
+  return true;
+}
+
 // stem_language() on a UTF-16 range, without decoding UTF-8 again.
 Lang stem_language_utf16(const icu::UnicodeString& s, int32_t begin, int32_t end, Lang text_lang) {
   // The letters that matter are all in the BMP: code units will do.
@@ -339,6 +351,31 @@ uint32_t Analyzer::tokenize(std::string_view text, Lang text_lang, std::vector<T
     }
     const bool is_number = status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT;
     bool joined = false;
+    if (!is_number && utf8.find('.') != std::string::npos && !single_letters(utf8)) {
+      // A word glued to initials or a short form by a dot, which the word
+      // break rules keep whole: «В.Путина», «Ш.Уәлихановтың», «г.Алматы»,
+      // «ул.Абая», "kisi.kz". Each part is a word of its own, so that the
+      // name is found however it was written.
+      close_chain();
+      hyphen_at = -1;
+      prev_word_end = -1;
+      size_t from = 0;
+      while (from <= utf8.size()) {
+        size_t dot = utf8.find('.', from);
+        if (dot == std::string::npos) dot = utf8.size();
+        std::string part = utf8.substr(from, dot - from);
+        from = dot + 1;
+        renormalize(part, opts.fold_yo);
+        if (part.empty() || part.size() > kMaxTokenBytes) continue;
+        Token t;
+        t.text = std::move(part);
+        t.position = position++;
+        t.kind = TokenKind::word;
+        t.stem_lang = capitalized ? Lang::unknown : stem_language(t.text, text_lang);
+        out.push_back(std::move(t));
+      }
+      continue;
+    }
     if (!is_number && utf8.find('.') != std::string::npos) {
       // Dotted abbreviations ("т.е", "u.s") are indexed without the dots.
       std::erase(utf8, '.');

@@ -136,6 +136,27 @@ TEST_CASE("initials, abbreviations, acronyms and numbers are tokens") {
   CHECK(has(t, "2,5"));
 }
 
+TEST_CASE("a word glued to initials or a short form by a dot is a word of its own") {
+  Analyzer a;
+  CHECK(texts(a, "В.Путина") == std::vector<std::string>{"в", "путина"});
+  CHECK(texts(a, "Ф.М.Достоевский") == std::vector<std::string>{"ф", "м", "достоевский"});
+  CHECK(texts(a, "Ш.Уәлихановтың") == std::vector<std::string>{"ш", "уәлихановтың"});
+  CHECK(texts(a, "в г.Алматы, ул.Абая") == std::vector<std::string>{"в", "г", "алматы", "ул", "абая"});
+  CHECK(texts(a, "kisi.kz") == std::vector<std::string>{"kisi", "kz"});
+  // Abbreviations of single letters stay one word without their dots.
+  CHECK(texts(a, "т.е. U.S. и.о.") == std::vector<std::string>{"те", "us", "ио"});
+  // The parts are positions of their own, as if spaced: a phrase matches either way.
+  std::vector<Token> glued, spaced;
+  a.tokenize("Н.Назарбаев сказал", Lang::ru, glued);
+  a.tokenize("Н. Назарбаев сказал", Lang::ru, spaced);
+  REQUIRE(glued.size() == spaced.size());
+  for (size_t i = 0; i < glued.size(); ++i) {
+    CHECK(glued[i].text == spaced[i].text);
+    CHECK(glued[i].position == spaced[i].position);
+    CHECK(glued[i].stem_lang == spaced[i].stem_lang);
+  }
+}
+
 TEST_CASE("a dotted abbreviation folds look-alikes across its dots and stays normalized") {
   // Found by fuzz/fuzz_analyzer.cpp: the dots split the letters into runs,
   // so "т.e" with a Latin e became the mixed-script token "тe".
@@ -143,12 +164,15 @@ TEST_CASE("a dotted abbreviation folds look-alikes across its dots and stays nor
   CHECK(texts(a, "т.e.") == std::vector<std::string>{"те"});
   CHECK(texts(a, "т.е.") == std::vector<std::string>{"те"});
   std::vector<Token> toks;
-  a.tokenize("Т.ЕKGB", Lang::ru, toks);  // mostly Latin: the Cyrillic look-alikes become Latin
-  REQUIRE(toks.size() == 1);
-  CHECK(toks[0].text == "tekgb");
-  CHECK(normalize(toks[0].text) == toks[0].text);
-  CHECK(toks[0].stem_lang == Lang::en);
-  CHECK(toks[0].stem_lang == stem_language(toks[0].text, Lang::ru));
+  a.tokenize("Т.ЕKGB", Lang::ru, toks);  // a letter and a word: two words, the mostly Latin one Latin
+  REQUIRE(toks.size() == 2);
+  CHECK(toks[0].text == "т");
+  CHECK(toks[1].text == "ekgb");
+  for (const Token& t : toks) {
+    CHECK(normalize(t.text) == t.text);
+    CHECK(t.stem_lang == stem_language(t.text, Lang::ru));
+  }
+  CHECK(toks[1].stem_lang == Lang::en);
 }
 
 TEST_CASE("Kazakh letters and mixed scripts tokenize as words") {
