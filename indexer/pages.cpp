@@ -1133,6 +1133,123 @@ size_t article_bytes(const Article& a) {
   return n;
 }
 
+// ------------------------------------------------- markup in text fields ----
+
+// Tags that mark a field's text as HTML: the blocks, what is never text, and
+// the inline tags that CMS exports carry.
+bool known_tag(std::string_view t) {
+  static const std::unordered_set<std::string_view> kInline = {
+      "a", "abbr", "b", "big", "br", "cite", "code", "del", "em", "font", "i", "img", "ins", "mark", "q", "s",
+      "small", "span", "strike", "strong", "sub", "sup", "td", "th", "u", "wbr"};
+  return is_block(t) || always_dropped_tag(t) || kInline.count(t) > 0;
+}
+
+// True if s holds a tag of known_tag's: "<br>", "</p>", "<img src=...>".
+bool has_markup(std::string_view s) {
+  for (size_t p = s.find('<'); p != std::string_view::npos; p = s.find('<', p + 1)) {
+    size_t i = p + 1;
+    if (i < s.size() && s[i] == '/') ++i;
+    const size_t name = i;
+    while (i < s.size() && i - name < 12 && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == name || i >= s.size()) continue;
+    const char after = s[i];
+    if (after != '>' && after != '/' && after != ' ' && after != '\t' && after != '\n') continue;
+    if (known_tag(ascii_lower(s.substr(name, i - name)))) return true;
+  }
+  return false;
+}
+
+// s with its character references decoded: &#233; &#x1F600; and the named
+// ones of HTML 4 (libxml2's table) plus &apos;. A reference that names no
+// character is left as written ("AT&T", "&foo;").
+std::string decode_char_refs(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    const size_t amp = s.find('&', i);
+    if (amp == std::string_view::npos) break;
+    out.append(s, i, amp - i);
+    i = amp;
+    const size_t semi = s.find(';', amp + 1);
+    if (semi == std::string_view::npos || semi - amp > 12) {
+      out += '&';
+      ++i;
+      continue;
+    }
+    const std::string_view ref = s.substr(amp + 1, semi - amp - 1);
+    long cp = -1;
+    if (ref.size() >= 2 && ref[0] == '#') {
+      const bool hex = ref[1] == 'x' || ref[1] == 'X';
+      const std::string digits(ref.substr(hex ? 2 : 1));
+      if (!digits.empty() && digits.size() <= 8 &&
+          digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") == std::string::npos) {
+        cp = std::strtol(digits.c_str(), nullptr, hex ? 16 : 10);
+        if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+      }
+    } else if (ref == "apos") {
+      cp = '\'';
+    } else if (!ref.empty()) {
+      const std::string name(ref);
+      if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
+        cp = static_cast<long>(e->value);
+      }
+    }
+    if (cp < 0) {
+      out += '&';
+      ++i;
+      continue;
+    }
+    append_utf8(out, static_cast<char32_t>(cp));
+    i = semi + 1;
+  }
+  out.append(s, i, std::string_view::npos);
+  return out;
+}
+
+// The text of an HTML fragment: blocks and <br> as line breaks, what is
+// never text dropped.
+void render_fragment(const xmlNode* n, TextSink& out, int depth) {
+  if (depth > kMaxDepth) return;
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (c->content) out.text(reinterpret_cast<const char*>(c->content));
+      continue;
+    }
+    if (c->type != XML_ELEMENT_NODE) continue;
+    const std::string_view t = tag_of(c);
+    if (always_dropped_tag(t)) continue;
+    if (t == "br" || t == "hr") {
+      out.line_break();
+      continue;
+    }
+    const bool block = is_block(t);
+    if (block) out.line_break();
+    if (t == "td" || t == "th") out.space();
+    render_fragment(c, out, depth + 1);
+    if (block) out.line_break();
+  }
+}
+
+std::string fragment_text(std::string_view markup) {
+  // Newlines separate paragraphs in a text field; HTML would fold them.
+  std::string html;
+  html.reserve(markup.size() + 64);
+  for (const char c : markup) {
+    if (c == '\n') html += "<br>";
+    else html += c;
+  }
+  if (html.size() > static_cast<size_t>(INT_MAX)) return std::string(markup);
+  init_libxml();
+  xmlSetGenericErrorFunc(nullptr, ignore_xml_error);
+  constexpr int kOptions = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
+  DocPtr doc(htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8", kOptions));
+  if (!doc) return std::string(markup);
+  TextSink sink;
+  render_fragment(reinterpret_cast<const xmlNode*>(doc.get()), sink, 0);
+  return sink.finish();
+}
+
 }  // namespace
 
 // ------------------------------------------------------------ find_date ----
@@ -1414,6 +1531,15 @@ void read_page_tree(const std::string& root, const SourceLimits& limits, const A
     }
     on_article(std::move(a), where);
   }
+}
+
+std::string text_field(std::string_view s, bool body) {
+  if (s.find_first_of("&<") == std::string_view::npos) return std::string(s);
+  if (body) {
+    const size_t first = s.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && s[first] == '<' && has_markup(s.substr(first, 64))) return fragment_text(s);
+  }
+  return decode_char_refs(s);
 }
 
 }  // namespace letopis

@@ -46,6 +46,15 @@ std::string parse_text_page(std::string_view text, const std::string& rel_path, 
 // "20 April 2022" and Kazakh «2022 жылғы 20 сәуірде» / «20 сәуір 2024».
 std::string find_date(std::string_view text);
 
+// A JSON Lines text field as it reads. Character references, which CMS
+// exports leave in text (communiqu&#233;, &laquo;, &amp;), are decoded;
+// "AT&T" and unknown references stay as written. A body that begins with an
+// HTML tag (<p>, <div>: the CMS's HTML exported as it is) is read as HTML:
+// blocks and <br> become line breaks, scripts, styles and media go, and
+// line breaks in the field stay. Otherwise tags are text: an article about
+// markup keeps "<b>bold</b>" as written.
+std::string text_field(std::string_view s, bool body);
+
 struct BoilerplateOptions {
   // A body line is boilerplate when it occurs in at least
   // max(min_pages, ceil(min_share * pages observed)) pages. Defaults 3 and

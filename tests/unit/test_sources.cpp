@@ -7,6 +7,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "indexer/sources.h"
 #include "support.h"
 
@@ -146,4 +148,33 @@ TEST_CASE("a missing input file is an error naming the file") {
   CHECK_THROWS_WITH(read_jsonl("/nonexistent/file.jsonl", {}, [](Article&&, const SourceLocation&) {},
                                [](const SourceError&) {}),
                     Catch::Contains("/nonexistent/file.jsonl"));
+}
+
+TEST_CASE("character references and markup in JSON Lines fields read as text") {
+  Article a;
+  auto parse = [&](const std::string& title, const std::string& body) {
+    const nlohmann::json j = {{"id", "x"}, {"title", title}, {"body", body}, {"tags", {"R&amp;D", "вода"}}};
+    REQUIRE(parse_jsonl_record(j.dump(), a).empty());
+  };
+  // References, as BBC's export has them.
+  parse("&#163;1.8m fine for Viacom", "A communiqu&#233; &mdash; &laquo;да&raquo; &amp; &#x41;&apos;s.");
+  CHECK(a.title == "£1.8m fine for Viacom");
+  CHECK(a.body == "A communiqué — «да» & A's.");
+  CHECK(a.tags == std::vector<std::string>{"R&D", "вода"});
+  // A body that is the CMS's HTML: paragraphs as lines, no script or image.
+  parse("Title", "<p>One &amp; two.</p><p>Three<br>four</p><script>var x = 1;</script><img src=x.jpg>");
+  CHECK(a.body == "One & two.\nThree\nfour");
+  parse("Title", "  <div class=\"text\">Бір\nекі</div>");
+  CHECK(a.body == "Бір\nекі");
+  // Text that mentions tags keeps them (the sample's hostile article), with
+  // its references decoded; a lone & or < and unknown references stay.
+  parse("Hostile <script>alert(1)</script> title", "Text such as <b>bold</b> &amp; <img src=x onerror=alert(1)>.");
+  CHECK(a.title == "Hostile <script>alert(1)</script> title");
+  CHECK(a.body == "Text such as <b>bold</b> & <img src=x onerror=alert(1)>.");
+  parse("AT&T < Verizon", "x < 5 and y > 2; Tom & Jerry; &foo; &#xZZ; &lt;br&gt;");
+  CHECK(a.title == "AT&T < Verizon");
+  CHECK(a.body == "x < 5 and y > 2; Tom & Jerry; &foo; &#xZZ; <br>");
+  // An invalid code point is a replacement character, a NUL reference too.
+  parse("t", "a&#0;b&#xD800;c&#1114112;d");
+  CHECK(a.body == "a\uFFFDb\uFFFDc\uFFFDd");
 }
