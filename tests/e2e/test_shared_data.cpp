@@ -45,9 +45,9 @@ TEST_CASE("ranking on the judged development sets stays above its floors", "[rel
     double mrr, recall, ndcg;  // @10
   };
   const std::vector<Set> sets = {
-      {"ria-subtitle", {"corpus.ru.jsonl.zst"}, 0.978, 0.993, 0.982},
-      {"xquad", {"corpus.en.jsonl.zst", "corpus.ru.jsonl.zst"}, 0.947, 0.983, 0.957},
-      {"kazqad", {"corpus.kk.jsonl.zst"}, 0.755, 0.895, 0.770},
+      {"ria-subtitle", {"corpus.ru.jsonl.zst"}, 0.980, 0.995, 0.984},
+      {"xquad", {"corpus.en.jsonl.zst", "corpus.ru.jsonl.zst"}, 0.948, 0.984, 0.958},
+      {"kazqad", {"corpus.kk.jsonl.zst"}, 0.755, 0.905, 0.775},
   };
   for (const Set& set : sets) {
     INFO(set.name);
