@@ -421,6 +421,11 @@ void hit_card(Html& h, const Hit& hit, UiLang ui, bool ui_given, const PageConte
       << "</span>";
   }
   h << "</p>\n";
+  if (!hit.missing.empty()) {
+    h << "<p class=\"hit-missing\">" << esc(text(ui, Msg::missing));
+    for (const std::string& w : hit.missing) h << " <s>" << esc(w) << "</s>";
+    h << "</p>\n";
+  }
   if (snippet && !hit.snippet.empty()) {
     // The snippet is escaped text with <mark> around matches (search.h).
     h << "<p class=\"hit-snippet\"" << lang_attr << ">" << hit.snippet << "</p>\n";

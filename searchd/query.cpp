@@ -102,6 +102,7 @@ struct QueryBuilder::Parser {
   size_t words = 0;
   std::vector<Xapian::Query> all_terms;  // every wanted word's query, for the relaxed OR
   std::vector<Xapian::Query> excluded;   // what NOT and - exclude, which the relaxed OR excludes too
+  std::vector<ParsedQuery::Word> typed;  // all_terms' words as typed, and their terms
   std::vector<Xapian::Query> sequence;   // positional stems of plain words, in order (proximity)
   std::vector<Token> tokens;
 
@@ -259,7 +260,26 @@ struct QueryBuilder::Parser {
     if (!q.empty() && !title_only && !qb.aliases_.empty()) q = with_aliases(q, tokens, l.type == Tok::phrase);
     if (!q.empty()) {
       pq.has_words = true;
-      if (l.sign != '-') all_terms.push_back(q);
+      if (l.sign != '-') {
+        all_terms.push_back(q);
+        ParsedQuery::Word w{l.type == Tok::phrase ? "\"" + l.text + "\"" : l.text,
+                            {q.get_unique_terms_begin(), q.get_unique_terms_end()}, {}};
+        if (l.type == Tok::phrase) {
+          const std::string_view prefix = title_only ? schema::prefix::title_stem : schema::prefix::stem;
+          for (const Token& t : tokens) {
+            if (t.kind == TokenKind::compound) continue;
+            w.all.emplace_back();
+            for (const auto& s : stems(t)) w.all.back().push_back(schema::term(prefix, s));
+          }
+          // What is left in `any` are the aliases' terms.
+          std::erase_if(w.any, [&](const std::string& term) {
+            return std::any_of(w.all.begin(), w.all.end(), [&](const auto& g) {
+              return std::find(g.begin(), g.end(), term) != g.end();
+            });
+          });
+        }
+        typed.push_back(std::move(w));
+      }
     }
     return q;
   }
@@ -322,6 +342,7 @@ struct QueryBuilder::Parser {
         // them nor lets their documents back in, and the proximity boost
         // pairs the wanted words either side of them.
         all_terms.resize(wanted);
+        typed.resize(wanted);
         sequence.resize(in_sequence);
         if (!q.empty()) excluded.push_back(q);
       }
@@ -384,6 +405,7 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
     pq = std::move(plain);
     p.all_terms = std::move(fp.all_terms);
     p.excluded = std::move(fp.excluded);
+    p.typed = std::move(fp.typed);
     p.sequence = std::move(fp.sequence);
   }
   if (pq.query.empty()) pq.query = Xapian::Query::MatchAll;
@@ -394,6 +416,7 @@ ParsedQuery QueryBuilder::parse(const std::string& text) {
                                  Xapian::Query(Xapian::Query::OP_OR, p.excluded.begin(), p.excluded.end()));
     }
   }
+  pq.words = std::move(p.typed);
   // Proximity: each pair of adjacent words found near each other adds weight.
   if (p.sequence.size() >= 2 && p.sequence.size() <= ranking_.proximity_max_words &&
       ranking_.proximity_weight > 0) {

@@ -49,6 +49,16 @@ struct ParsedQuery {
   // The terms of each word the proximity boost pairs (its stems), in order:
   // how many documents it may have to read positions for (Searcher::run).
   std::vector<std::vector<std::string>> proximity_words;
+  // Each wanted word or phrase as typed, and what a document has if it has
+  // it: any of `any` (a word's stems, exact and title forms; a phrase's or a
+  // name's aliases), or a term of every one of `all` (each of a phrase's
+  // words, in any of its forms; positions are not checked).
+  struct Word {
+    std::string text;
+    std::vector<std::string> any;
+    std::vector<std::vector<std::string>> all;
+  };
+  std::vector<Word> words;
   analysis::Lang lang = analysis::Lang::unknown;
   bool cyrillic_ambiguous = false;
   bool fallback = false;           // syntax was malformed: searched as plain words

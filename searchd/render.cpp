@@ -40,6 +40,7 @@ json hit_json(const Hit& h, bool with_snippet) {
             {"score", h.score}};
   if (with_snippet) j["snippet"] = h.snippet;
   if (h.some_words) j["some_words"] = true;
+  if (!h.missing.empty()) j["missing"] = h.missing;
   return j;
 }
 
@@ -120,6 +121,14 @@ void append_hits(std::string& out, const std::vector<Hit>& hits) {
     append_string(out, h.id);
     out += ",\"lang\":";
     append_string(out, h.lang);
+    if (!h.missing.empty()) {
+      out += ",\"missing\":[";
+      for (size_t m = 0; m < h.missing.size(); ++m) {
+        if (m) out += ',';
+        append_string(out, h.missing[m]);
+      }
+      out += ']';
+    }
     out += ",\"score\":";
     out += dump(json(h.score));
     out += ",\"section\":";

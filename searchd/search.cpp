@@ -172,6 +172,35 @@ std::optional<Hit> hit_of(const Xapian::MSetIterator& it, StoredBody* body = nul
   return h;
 }
 
+// The words (as typed) the document lacks (ParsedQuery::Word), in query
+// order. One pass over its term list.
+std::vector<std::string> missing_words(const Xapian::Document& doc, const std::vector<ParsedQuery::Word>& words) {
+  std::vector<std::string_view> wanted;
+  for (const auto& w : words) {
+    wanted.insert(wanted.end(), w.any.begin(), w.any.end());
+    for (const auto& g : w.all) wanted.insert(wanted.end(), g.begin(), g.end());
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  std::unordered_set<std::string_view> has;
+  Xapian::TermIterator t = doc.termlist_begin();
+  const Xapian::TermIterator end = doc.termlist_end();
+  for (const std::string_view term : wanted) {
+    t.skip_to(std::string(term));
+    if (t == end) break;
+    if (*t == term) has.insert(term);
+  }
+  auto any_of = [&](const std::vector<std::string>& terms) {
+    return std::any_of(terms.begin(), terms.end(), [&](const std::string& x) { return has.count(x) > 0; });
+  };
+  std::vector<std::string> out;
+  for (const auto& w : words) {
+    const bool present = any_of(w.any) || (!w.all.empty() && std::all_of(w.all.begin(), w.all.end(), any_of));
+    if (!present) out.push_back(w.text);
+  }
+  return out;
+}
+
 // A hit's snippet, from its lead when that has the query's words: hits run
 // long (about 20 KB where the median article is under 1 KB), and the rest
 // of a long article is decompressed only when its lead has no match. text
@@ -842,6 +871,7 @@ SearchResult Searcher::run(const SearchRequest& req) {
       std::optional<Hit> h = hit_of(it, req.snippets ? &body : nullptr);
       if (!h) continue;
       h->some_words = some_words;
+      if (some_words) h->missing = missing_words(it.get_document(), pq.words);
       if (req.snippets) {
         const int lang = static_cast<int>(analysis::parse_lang(h->lang));
         h->snippet = snippet_of(body, options_.snippet_chars, snippet_query, text_stemmers_[lang], text);

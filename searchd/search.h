@@ -29,6 +29,7 @@ struct Hit {
   std::vector<std::string> tags;
   double score = 0;
   bool some_words = false;  // a filled page's result without every word (SearchResult::filled)
+  std::vector<std::string> missing;  // then the query's words (as typed) it lacks
   std::string snippet;  // HTML: escaped text with <mark>…</mark> around matches
 };
 

@@ -58,6 +58,7 @@ constexpr Entry kTable[] = {
      "{0, plural, other{Барлық сөз тек # мақалада бар; келесілерінде сөздердің бір бөлігі ғана бар.}}"},
     {Msg::some_words_below, "Articles with some of the words", "Статьи с частью слов запроса",
      "Сөздердің бір бөлігі бар мақалалар"},
+    {Msg::missing, "Missing:", "Не найдено:", "Табылмады:"},
     {Msg::fallback, "The query syntax was not understood, so its words were searched as plain words.",
      "Синтаксис запроса не распознан, поэтому поиск выполнен по отдельным словам.",
      "Сұрау синтаксисі танылмады, сондықтан жеке сөздер бойынша ізделді."},

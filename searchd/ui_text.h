@@ -28,7 +28,7 @@ enum class Msg : int {
   app_name, tagline, skip_to_results, search_label, search_placeholder, search_button,
   date_range, date_from, date_to, apply, sort_label, sort_relevance, sort_newest,
   results_exact, results_about, took_ms, latest, results_heading,
-  showing_for, search_instead, layout_fixed, did_you_mean, relaxed, filled, some_words_below, fallback, timed_out,
+  showing_for, search_instead, layout_fixed, did_you_mean, relaxed, filled, some_words_below, missing, fallback, timed_out,
   nothing_found, nothing_filtered, tips_title, tip_spelling, tip_fewer, tip_filters, tip_other_lang,
   facets_title, facet_year, facet_topic, facet_person, facet_org, facet_section, facet_lang, more_values,
   active_filters, remove_filter, clear_filters,

@@ -372,6 +372,7 @@ TEST_CASE("a filled page says how many articles have every word and where the ot
   res.all_words_total = 1;
   res.hits = {make_hit("all", "All"), make_hit("some-1", "Some"), make_hit("some-2", "Some <b>more</b>")};
   res.hits[1].some_words = res.hits[2].some_words = true;
+  res.hits[1].missing = {"<b>x</b>", "b"};
   for (const auto& [ui, notice] : std::vector<std::pair<std::string, std::string>>{
            {"en", "Only 1 article has all the words; the ones after it have some of them."},
            {"ru", "Все слова запроса есть только в 1 статье; следующие содержат часть слов."},
@@ -389,6 +390,9 @@ TEST_CASE("a filled page says how many articles have every word and where the ot
     CHECK(html.find("<li class=\"hit some-words\" data-id=\"some-2\">") != std::string::npos);
     CHECK(html.find("<li class=\"hit\" data-id=\"all\">") != std::string::npos);
     CHECK(html.find("Some &lt;b&gt;more&lt;/b&gt;") != std::string::npos);
+    // The words a hit lacks, struck through, escaped.
+    CHECK(html.find("<p class=\"hit-missing\">") != std::string::npos);
+    CHECK(html.find("<s>&lt;b&gt;x&lt;/b&gt;</s> <s>b</s></p>") != std::string::npos);
   }
   res.all_words_total = 3;
   const PageRequest en = parse_page_request({{"q", "a b c"}, {"ui", "en"}}, ApiLimits{}, "");

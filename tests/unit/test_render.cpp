@@ -95,6 +95,7 @@ TEST_CASE("the fast search JSON is byte for byte the DOM's") {
       h.score = k == 0 ? 11.084429885231216 : static_cast<double>(k);
       h.snippet = texts[(i + 3) % texts.size()];
       h.some_words = k == 2;  // a filled page's last hit
+      if (h.some_words) h.missing = {texts[i], "word"};
       r.hits.push_back(h);
     }
     r.facets["year"] = {{"2022", 5}, {"2021", 1}};

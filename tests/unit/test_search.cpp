@@ -799,6 +799,20 @@ TEST_CASE("when few articles have every word, they come first and articles with 
   for (size_t i = 1; i < r.hits.size(); ++i) CHECK(r.hits[i].some_words);
   CHECK(r.hits[1].id == "ab");  // two of the words before one
   CHECK_FALSE(contains(ids(r), "none"));
+  // Each later hit says which of the words it lacks, as typed.
+  const std::map<std::string, std::vector<std::string>> lacks = {
+      {"abc", {}}, {"ab", {"quxc"}}, {"a", {"quxb", "quxc"}}, {"c", {"quxa", "quxb"}}};
+  for (const Hit& h : r.hits) {
+    INFO(h.id);
+    CHECK(h.missing == lacks.at(h.id));
+  }
+  const SearchResult typed = s.search(request("Quxa \"quxb quxc\"", {{"facets", ""}}));
+  REQUIRE(typed.filled);
+  for (const Hit& h : typed.hits) {
+    INFO(h.id);
+    if (h.id == "a" || h.id == "ab") CHECK(h.missing == std::vector<std::string>{"\"quxb quxc\""});
+    if (h.id == "c") CHECK(h.missing == std::vector<std::string>{"Quxa", "\"quxb quxc\""});
+  }
   // The facets count the whole list.
   uint64_t counted = 0;
   for (const FacetValue& v : r.facets.at("year")) counted += v.count;
