@@ -19,10 +19,10 @@ std::string clean_field(std::string s) {
   return s;
 }
 
-// A text field as it reads (text_field): one line for a title, tag or
-// author.
-std::string field_text(std::string s, bool one_line) {
-  if (s.find_first_of("&<") == std::string::npos) return s;
+// A text field as it reads (text_field in pages.h): one line for a title,
+// tag or author.
+std::string as_text(std::string s, bool one_line) {
+  if (s.find_first_of("&<") == std::string::npos) return s;  // most records: no copy
   s = clean_field(text_field(s, !one_line));
   if (one_line) std::replace(s.begin(), s.end(), '\n', ' ');
   return s;
@@ -89,13 +89,13 @@ std::string parse_jsonl_record(std::string_view line, Article& a) {
     if (!tags->is_array()) return std::string("field 'tags' must be an array of strings, not ") + tags->type_name();
     for (const auto& t : *tags) {
       if (!t.is_string()) return "field 'tags' must hold only strings";
-      std::string tag = field_text(clean_field(t.get<std::string>()), true);
+      std::string tag = as_text(clean_field(t.get<std::string>()), true);
       if (!tag.empty()) a.tags.push_back(std::move(tag));
     }
   }
-  a.title = field_text(std::move(a.title), true);
-  a.body = field_text(std::move(a.body), false);
-  a.author = field_text(std::move(a.author), true);
+  a.title = as_text(std::move(a.title), true);
+  a.body = as_text(std::move(a.body), false);
+  a.author = as_text(std::move(a.author), true);
   if (a.title.empty() && a.body.empty()) return "record has neither title nor body";
   return {};
 }

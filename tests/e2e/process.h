@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -64,6 +65,16 @@ class Process {
       if (poll(&p, 1, 50) > 0) drain();
     }
     return output_;
+  }
+
+  // The port letopis-searchd says it listens on ("listening on
+  // http://127.0.0.1:PORT/"), once it says so within timeout; -1 if it does
+  // not (output() says why).
+  int listening_port(std::chrono::milliseconds timeout) {
+    const std::string& out = wait_for_output("listening on", timeout);
+    static const std::regex re("listening on http://127\\.0\\.0\\.1:(\\d+)/");
+    std::smatch m;
+    return std::regex_search(out, m, re) ? std::stoi(m[1]) : -1;
   }
 
   void signal(int sig) { kill(pid_, sig); }

@@ -6,7 +6,6 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <regex>
 
 #include "e2e/process.h"
 #include "support.h"
@@ -29,12 +28,9 @@ struct RunningSearchd {
     REQUIRE(code == 0);
     proc = std::make_unique<test::Process>(std::vector<std::string>{
         LETOPIS_SEARCHD_BIN, "--db", dir.str() + "/index", "--listen", "127.0.0.1:0", "--threads", "4"});
-    const std::string out = proc->wait_for_output("listening on", 20s);
-    std::smatch m;
-    const std::regex re("listening on http://127\\.0\\.0\\.1:(\\d+)/");
-    INFO(out);
-    REQUIRE(std::regex_search(out, m, re));
-    port = std::stoi(m[1]);
+    port = proc->listening_port(20s);
+    INFO(proc->output());
+    REQUIRE(port > 0);
   }
 
   httplib::Client client() const {
@@ -193,7 +189,7 @@ TEST_CASE("searchd shuts down cleanly on SIGTERM") {
   test::TempDir dir;
   REQUIRE(test::run({LETOPIS_INDEX_BIN, "--db", dir.str(), test::sample_jsonl().string()}) == 0);
   test::Process p({LETOPIS_SEARCHD_BIN, "--db", dir.str(), "--listen", "127.0.0.1:0"});
-  REQUIRE(p.wait_for_output("listening on", 20s).find("listening on") != std::string::npos);
+  REQUIRE(p.listening_port(20s) > 0);
   p.signal(SIGTERM);
   CHECK(p.wait() == 0);
 }

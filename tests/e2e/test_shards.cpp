@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "e2e/loopback.h"
@@ -409,11 +408,10 @@ TEST_CASE("with shards.on_failure fail, letopis-searchd answers 503 while a shar
                                .dump());
   test::Process searchd({LETOPIS_SEARCHD_BIN, "--config", config, "--db", s.stub, "--listen", "127.0.0.1:0",
                          "--threads", "2"});
-  const std::string out = searchd.wait_for_output("listening on", 20s);
-  std::smatch m;
-  INFO(out);
-  REQUIRE(std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:(\\d+)/")));
-  httplib::Client c("127.0.0.1", std::stoi(m[1]));
+  const int port = searchd.listening_port(20s);
+  INFO(searchd.output());
+  REQUIRE(port > 0);
+  httplib::Client c("127.0.0.1", port);
   c.set_connection_timeout(5);
   c.set_read_timeout(15);
   auto status = [&] {
